@@ -1,0 +1,78 @@
+//! Decoding received signatures and encoding sent ones: hex and base64.
+
+use base64::Engine;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+
+use crate::mac::TAG_LEN;
+
+/// How a scheme writes its 32-byte MAC as text.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Encoding {
+    /// 64 hex digits; either case is accepted, lowercase is sent.
+    Hex,
+    /// Standard base64 (RFC 4648 §4 alphabet); padding optional on input,
+    /// always sent.
+    Base64,
+}
+
+impl Encoding {
+    /// Decodes one signature. `None` means "not a candidate": wrong length,
+    /// wrong alphabet, or not exactly 32 bytes.
+    #[must_use]
+    pub fn decode(self, text: &[u8]) -> Option<[u8; TAG_LEN]> {
+        match self {
+            Encoding::Hex => decode_hex(text),
+            Encoding::Base64 => decode_base64_tag(text),
+        }
+    }
+}
+
+/// Standard alphabet, padding optional, non-canonical trailing bits rejected.
+pub(crate) const BASE64_LENIENT_PADDING: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new()
+        .with_encode_padding(true)
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+fn decode_hex(text: &[u8]) -> Option<[u8; TAG_LEN]> {
+    if text.len() != 2 * TAG_LEN {
+        return None;
+    }
+    let mut out = [0u8; TAG_LEN];
+    hex::decode_to_slice(text, &mut out).ok()?;
+    Some(out)
+}
+
+fn decode_base64_tag(text: &[u8]) -> Option<[u8; TAG_LEN]> {
+    // 32 bytes are 43 characters unpadded or 44 padded; anything longer is
+    // not a candidate, which also bounds the work done here.
+    if !(43..=44).contains(&text.len()) {
+        return None;
+    }
+    let mut buf = [0u8; 36];
+    let n = BASE64_LENIENT_PADDING.decode_slice(text, &mut buf).ok()?;
+    let bytes = buf.get(..n)?;
+    bytes.try_into().ok()
+}
+
+/// Decodes a base64 secret into `out`, returning the decoded length.
+pub(crate) fn decode_base64_secret(text: &[u8], out: &mut [u8]) -> Option<usize> {
+    BASE64_LENIENT_PADDING.decode_slice(text, out).ok()
+}
+
+/// Lowercase hex of a tag: always 64 bytes.
+pub(crate) fn encode_hex(tag: &[u8; TAG_LEN]) -> [u8; 2 * TAG_LEN] {
+    let mut out = [0u8; 2 * TAG_LEN];
+    // The output is exactly twice the input, so this cannot fail.
+    let _ = hex::encode_to_slice(tag, &mut out);
+    out
+}
+
+/// Padded standard base64 of a tag: always 44 bytes.
+pub(crate) fn encode_base64_tag(tag: &[u8; TAG_LEN]) -> [u8; 44] {
+    let mut out = [0u8; 44];
+    // 32 bytes always encode to exactly 44 characters, so this cannot fail.
+    let _ = BASE64_LENIENT_PADDING.encode_slice(tag, &mut out);
+    out
+}

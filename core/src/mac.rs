@@ -1,0 +1,124 @@
+//! HMAC-SHA256 with precomputed key state, and constant-time tag comparison.
+//!
+//! This is the one place where MACs are computed and compared. Every profile,
+//! the Wycheproof and RFC 4231 tests, and signing go through [`MacKey`].
+
+use core::fmt;
+
+use hmac::{KeyInit, Mac};
+use subtle::{Choice, ConstantTimeEq};
+
+use crate::Error;
+
+type HmacSha256 = hmac::Hmac<sha2::Sha256>;
+
+/// Length of an HMAC-SHA256 tag in bytes. Every signature hooksig accepts
+/// decodes to exactly this many bytes; truncated tags are never accepted.
+pub const TAG_LEN: usize = 32;
+
+/// An HMAC-SHA256 key whose inner and outer pad states are computed once,
+/// when the key is built, and reused (cloned) for every message.
+#[derive(Clone)]
+pub struct MacKey {
+    state: HmacSha256,
+}
+
+impl fmt::Debug for MacKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("MacKey(<redacted>)")
+    }
+}
+
+impl MacKey {
+    /// Builds the key state from raw key bytes (any length; keys longer than
+    /// the 64-byte block are hashed first, as RFC 2104 says).
+    ///
+    /// # Errors
+    /// [`Error::InvalidSecret`] for an empty key.
+    pub fn new(key: &[u8]) -> Result<MacKey, Error> {
+        if key.is_empty() {
+            return Err(Error::InvalidSecret);
+        }
+        let state = HmacSha256::new_from_slice(key).map_err(|_| Error::InvalidSecret)?;
+        Ok(MacKey { state })
+    }
+
+    /// The MAC of the concatenation of `parts`.
+    #[must_use]
+    pub fn mac(&self, parts: &[&[u8]]) -> Tag {
+        let mut state = self.state.clone();
+        for part in parts {
+            state.update(part);
+        }
+        Tag(state.finalize().into_bytes().into())
+    }
+
+    /// Checks `tag` against the MAC of the concatenation of `parts`, in
+    /// constant time.
+    ///
+    /// # Errors
+    /// [`Error::NoSignature`] if `tag` is not exactly [`TAG_LEN`] bytes (a
+    /// truncated MAC is never accepted); [`Error::SignatureMismatch`] if it
+    /// differs.
+    pub fn verify(&self, parts: &[&[u8]], tag: &[u8]) -> Result<(), Error> {
+        let candidate: &[u8; TAG_LEN] = tag.try_into().map_err(|_| Error::NoSignature)?;
+        if self.mac(parts).matches(candidate) {
+            Ok(())
+        } else {
+            Err(Error::SignatureMismatch)
+        }
+    }
+}
+
+/// A computed HMAC-SHA256 tag. It has no `==`: compare it with
+/// [`Tag::matches`] or [`ConstantTimeEq`], both constant time.
+#[derive(Clone)]
+pub struct Tag([u8; TAG_LEN]);
+
+impl Tag {
+    /// Constant-time comparison with a candidate signature.
+    #[must_use]
+    pub fn matches(&self, candidate: &[u8; TAG_LEN]) -> bool {
+        bool::from(self.0.ct_eq(candidate))
+    }
+
+    /// Constant-time comparison with every candidate: true if any matches.
+    /// All candidates are always compared, so timing does not reveal which.
+    #[must_use]
+    pub fn matches_any(&self, candidates: &[[u8; TAG_LEN]]) -> bool {
+        let mut any = Choice::from(0);
+        for candidate in candidates {
+            any |= self.0.ct_eq(candidate);
+        }
+        bool::from(any)
+    }
+
+    /// The raw tag bytes, for encoding a signature to send. Do not compare
+    /// them with `==`.
+    #[must_use]
+    pub fn to_bytes(&self) -> [u8; TAG_LEN] {
+        self.0
+    }
+}
+
+impl ConstantTimeEq for Tag {
+    fn ct_eq(&self, other: &Tag) -> Choice {
+        self.0.ct_eq(&other.0)
+    }
+}
+
+impl fmt::Debug for Tag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let hex = crate::encoding::encode_hex(&self.0);
+        f.write_str("Tag(")?;
+        f.write_str(core::str::from_utf8(&hex).map_err(|_| fmt::Error)?)?;
+        f.write_str(")")
+    }
+}
+
+/// SHA-256 of `data`, lowercase hex (UnknownPay S2S hashes the body this way).
+pub(crate) fn sha256_hex(data: &[u8]) -> [u8; 2 * TAG_LEN] {
+    use sha2::Digest;
+    let digest: [u8; TAG_LEN] = sha2::Sha256::digest(data).into();
+    crate::encoding::encode_hex(&digest)
+}

@@ -1,0 +1,316 @@
+//! The verifier: secrets decoded and keyed once, then `verify` per request.
+
+use core::fmt;
+
+use crate::headers::{self, Slot};
+use crate::mac::MacKey;
+use crate::parse::{self, Candidates};
+use crate::profile::Profile;
+use crate::scheme::{self, Layout, Message, Signed, Syntax};
+use crate::Error;
+
+/// Most secrets one verifier holds (rotation, several endpoints on one route).
+pub const MAX_SECRETS: usize = 8;
+
+/// The accepted distance between a delivery's timestamp and `now`.
+///
+/// The default is 300 s in the past and 300 s in the future. `Disabled` is
+/// its own explicit setting (for replaying stored deliveries); a window of
+/// `0` means "exactly now", never "off".
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Tolerance {
+    /// No timestamp check at all.
+    Disabled,
+    /// Accept `now - past <= timestamp <= now + future`.
+    Window {
+        /// Seconds a timestamp may lie in the past.
+        past: u64,
+        /// Seconds a timestamp may lie in the future.
+        future: u64,
+    },
+}
+
+impl Default for Tolerance {
+    fn default() -> Self {
+        Tolerance::DEFAULT
+    }
+}
+
+impl Tolerance {
+    /// 300 s either way: what Key2Pay, Slack and Standard Webhooks use.
+    pub const DEFAULT: Tolerance = Tolerance::symmetric(300);
+
+    /// The same number of seconds in both directions.
+    #[must_use]
+    pub const fn symmetric(seconds: u64) -> Tolerance {
+        Tolerance::Window { past: seconds, future: seconds }
+    }
+
+    /// Builds a window from the options every binding offers:
+    /// `tolerance` (`None` = disabled) and optional `past`/`future`
+    /// overrides of one side.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] if `past` or `future` is given while the
+    /// window is disabled (the request would contradict itself).
+    pub fn from_options(tolerance: Option<u64>, past: Option<u64>, future: Option<u64>) -> Result<Tolerance, Error> {
+        match tolerance {
+            None if past.is_some() || future.is_some() => Err(Error::InvalidArgument),
+            None => Ok(Tolerance::Disabled),
+            Some(both) => Ok(Tolerance::Window { past: past.unwrap_or(both), future: future.unwrap_or(both) }),
+        }
+    }
+
+    /// Checks `timestamp` against `now` (both Unix seconds).
+    ///
+    /// # Errors
+    /// [`Error::TimestampTooOld`] or [`Error::TimestampInFuture`].
+    pub const fn check(self, timestamp: u64, now: u64) -> Result<(), Error> {
+        match self {
+            Tolerance::Disabled => Ok(()),
+            Tolerance::Window { past, future } => {
+                if now > timestamp && now - timestamp > past {
+                    Err(Error::TimestampTooOld)
+                } else if timestamp > now && timestamp - now > future {
+                    Err(Error::TimestampInFuture)
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    }
+}
+
+/// A successful verification.
+#[non_exhaustive]
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Verified<'h> {
+    /// The profile's canonical name (`"stripe"`, `"custom"`…).
+    pub scheme: &'static str,
+    /// Which configured secret matched (0-based, in the order given).
+    pub secret_index: usize,
+    /// The signed timestamp, for schemes that have one.
+    pub timestamp: Option<u64>,
+    /// The delivery id header (`webhook-id`, `X-GitHub-Delivery`…), if the
+    /// scheme has one and it was sent: what to de-duplicate replays on.
+    pub id: Option<&'h str>,
+}
+
+/// A profile with its secrets validated and keyed once, reused for every
+/// request. Cheap to share between threads (`Sync`) and to clone.
+#[derive(Clone)]
+pub struct Verifier {
+    profile: Profile,
+    keys: [Option<MacKey>; MAX_SECRETS],
+    tolerance: Tolerance,
+}
+
+impl fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verifier")
+            .field("profile", &self.profile)
+            .field("secrets", &self.keys.iter().flatten().count())
+            .field("tolerance", &self.tolerance)
+            .finish()
+    }
+}
+
+impl Verifier {
+    /// Validates and keys every secret (1 to 8, tried in this order).
+    ///
+    /// Secrets are given as the provider displays them; the profile decides
+    /// how they become key bytes (raw UTF-8, or base64 after `whsec_` for
+    /// Standard Webhooks). The window starts at [`Tolerance::DEFAULT`].
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for 0 or more than 8 secrets, or an
+    /// `akashicpay` profile without the `alloc` feature;
+    /// [`Error::InvalidSecret`] for an empty or undecodable secret.
+    pub fn new<S: AsRef<[u8]>>(profile: Profile, secrets: &[S]) -> Result<Verifier, Error> {
+        if secrets.is_empty() || secrets.len() > MAX_SECRETS {
+            return Err(Error::InvalidArgument);
+        }
+        if profile == Profile::AkashicPay && !cfg!(feature = "alloc") {
+            return Err(Error::InvalidArgument);
+        }
+        let mut keys: [Option<MacKey>; MAX_SECRETS] = Default::default();
+        for (slot, secret) in keys.iter_mut().zip(secrets) {
+            *slot = Some(scheme::derive_key(&profile, secret.as_ref())?);
+        }
+        Ok(Verifier { profile, keys, tolerance: Tolerance::DEFAULT })
+    }
+
+    /// Sets the timestamp window (ignored by schemes without timestamps).
+    #[must_use]
+    pub const fn with_tolerance(mut self, tolerance: Tolerance) -> Verifier {
+        self.tolerance = tolerance;
+        self
+    }
+
+    /// The profile this verifier checks.
+    #[must_use]
+    pub const fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    /// The timestamp window.
+    #[must_use]
+    pub const fn tolerance(&self) -> Tolerance {
+        self.tolerance
+    }
+
+    /// True if a header called `name` is one this profile reads. Bindings
+    /// use it to pick the few relevant entries out of a large header map
+    /// without copying the rest.
+    #[must_use]
+    pub fn wants_header(&self, name: &[u8]) -> bool {
+        let svix = matches!(self.profile, Profile::StandardWebhooks).then_some(scheme::SVIX);
+        core::iter::once(Layout::of(&self.profile))
+            .chain(svix)
+            .flat_map(|layout| layout.names())
+            .flatten()
+            .any(|wanted| headers::header_name_matches(name, wanted))
+    }
+
+    /// Verifies a webhook delivery: `headers` as received (any case, CGI
+    /// names allowed), the raw `body` bytes, and `now` in Unix seconds.
+    ///
+    /// # Errors
+    /// The first applicable of `MISSING_HEADER`, `MALFORMED_HEADER`,
+    /// `TIMESTAMP_TOO_OLD`/`TIMESTAMP_IN_FUTURE`, `MALFORMED_BODY`,
+    /// `NO_SIGNATURE`, `SIGNATURE_MISMATCH`; `INVALID_ARGUMENT` for a profile
+    /// that signs requests (use [`Verifier::verify_request`]).
+    pub fn verify<'h, N, V>(&self, headers: &'h [(N, V)], body: &[u8], now: u64) -> Result<Verified<'h>, Error>
+    where
+        N: AsRef<[u8]>,
+        V: AsRef<[u8]>,
+    {
+        if self.profile.signs_request() {
+            return Err(Error::InvalidArgument);
+        }
+        self.check(headers, body, b"", b"", now)
+    }
+
+    /// Verifies a signed request (UnknownPay S2S): as [`Verifier::verify`],
+    /// plus the request `method` and `path_and_query` exactly as sent.
+    ///
+    /// # Errors
+    /// As [`Verifier::verify`]; `INVALID_ARGUMENT` for a profile that does not
+    /// sign requests, an empty or non-token method, or an empty
+    /// `path_and_query` or one with control characters.
+    pub fn verify_request<'h, N, V>(
+        &self,
+        headers: &'h [(N, V)],
+        body: &[u8],
+        method: &str,
+        path_and_query: &str,
+        now: u64,
+    ) -> Result<Verified<'h>, Error>
+    where
+        N: AsRef<[u8]>,
+        V: AsRef<[u8]>,
+    {
+        if !self.profile.signs_request() {
+            return Err(Error::InvalidArgument);
+        }
+        check_request_line(method, path_and_query)?;
+        self.check(headers, body, method.as_bytes(), path_and_query.as_bytes(), now)
+    }
+
+    fn check<'h, N, V>(
+        &self,
+        headers: &'h [(N, V)],
+        body: &[u8],
+        method: &[u8],
+        path_and_query: &[u8],
+        now: u64,
+    ) -> Result<Verified<'h>, Error>
+    where
+        N: AsRef<[u8]>,
+        V: AsRef<[u8]>,
+    {
+        let mut layout = Layout::of(&self.profile);
+        let mut slots = headers::lookup(headers, layout.names());
+        if matches!(self.profile, Profile::StandardWebhooks) && matches!(slots, [Slot::Absent, ..]) {
+            layout = scheme::SVIX;
+            slots = headers::lookup(headers, layout.names());
+        }
+        let [signature, timestamp, id, api_key] = slots;
+
+        // 1. MISSING_HEADER
+        let missing = signature.is_absent()
+            || (layout.timestamp.is_some() && timestamp.is_absent())
+            || (layout.id_required && id.is_absent())
+            || (layout.api_key.is_some() && api_key.is_absent());
+        if missing {
+            return Err(Error::MissingHeader);
+        }
+
+        // 2. MALFORMED_HEADER: duplicates, limits, syntax.
+        let signature = signature.value()?.unwrap_or_default();
+        let timestamp_header = timestamp.value()?;
+        let id_bytes = id.value()?;
+        api_key.value()?;
+        let id = id_bytes
+            .map(|bytes| core::str::from_utf8(bytes).map_err(|_| Error::MalformedHeader))
+            .transpose()?;
+        let (timestamp_text, candidates) = match layout.syntax {
+            Syntax::Single { prefix, encoding } => (timestamp_header, parse::single(signature, prefix, encoding)),
+            Syntax::StandardList => (timestamp_header, parse::standard_list(signature)?),
+            Syntax::Timestamped { encoding, v0_counts } => {
+                let parsed = parse::timestamped(signature, encoding, v0_counts)?;
+                (Some(parsed.t_text), parsed.candidates)
+            }
+        };
+        let timestamp = timestamp_text.map(parse::timestamp).transpose()?;
+
+        // 3. TIMESTAMP_TOO_OLD / TIMESTAMP_IN_FUTURE
+        if let Some(ts) = timestamp {
+            self.tolerance.check(ts, now)?;
+        }
+
+        // 4. MALFORMED_BODY (only AkashicPay parses the body)
+        #[cfg(feature = "alloc")]
+        let canonical = match layout.signed {
+            Signed::CanonicalJson => Some(crate::canonical_json::canonical_json(body)?),
+            _ => None,
+        };
+        #[cfg(feature = "alloc")]
+        let body = canonical.as_deref().unwrap_or(body);
+
+        // 5. NO_SIGNATURE
+        if candidates.is_empty() {
+            return Err(Error::NoSignature);
+        }
+
+        // 6. SIGNATURE_MISMATCH: each secret's MAC once, against every candidate.
+        let body_sha256 = if layout.signed == Signed::RequestLine { crate::mac::sha256_hex(body) } else { [0; 64] };
+        let message = Message {
+            signed: layout.signed,
+            body,
+            timestamp: timestamp_text.unwrap_or_default(),
+            id: id_bytes.unwrap_or_default(),
+            method,
+            path_and_query,
+            body_sha256: &body_sha256,
+        };
+        self.first_match(&message, &candidates)
+            .map(|secret_index| Verified { scheme: self.profile.name(), secret_index, timestamp, id })
+            .ok_or(Error::SignatureMismatch)
+    }
+
+    fn first_match(&self, message: &Message<'_>, candidates: &Candidates) -> Option<usize> {
+        self.keys
+            .iter()
+            .map_while(Option::as_ref)
+            .position(|key| message.mac(key).matches_any(candidates.as_slice()))
+    }
+}
+
+/// `method` must be an HTTP token; `path_and_query` non-empty, without
+/// control characters (a newline would make the signed string ambiguous).
+pub(crate) fn check_request_line(method: &str, path_and_query: &str) -> Result<(), Error> {
+    let method_ok = headers::is_token(method);
+    let path_ok = !path_and_query.is_empty() && !path_and_query.bytes().any(|b| b.is_ascii_control());
+    if method_ok && path_ok { Ok(()) } else { Err(Error::InvalidArgument) }
+}
