@@ -30,9 +30,7 @@ impl Encoding {
 /// Standard alphabet, padding optional, non-canonical trailing bits rejected.
 pub(crate) const BASE64_LENIENT_PADDING: GeneralPurpose = GeneralPurpose::new(
     &base64::alphabet::STANDARD,
-    GeneralPurposeConfig::new()
-        .with_encode_padding(true)
-        .with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    GeneralPurposeConfig::new().with_encode_padding(true).with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
 fn decode_hex(text: &[u8]) -> Option<[u8; TAG_LEN]> {

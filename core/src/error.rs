@@ -88,10 +88,7 @@ impl Error {
     #[must_use]
     pub const fn http_status(self) -> u16 {
         match self {
-            Error::MissingHeader
-            | Error::MalformedHeader
-            | Error::NoSignature
-            | Error::MalformedBody => 400,
+            Error::MissingHeader | Error::MalformedHeader | Error::NoSignature | Error::MalformedBody => 400,
             Error::SignatureMismatch | Error::TimestampTooOld | Error::TimestampInFuture => 401,
             Error::InvalidSecret | Error::InvalidArgument | Error::Internal => 500,
         }

@@ -75,10 +75,7 @@ impl<'a> Slot<'a> {
 }
 
 /// Finds each of the `wanted` header names in one pass over `headers`.
-pub(crate) fn lookup<'a, N, V, const K: usize>(
-    headers: &'a [(N, V)],
-    wanted: [Option<&str>; K],
-) -> [Slot<'a>; K]
+pub(crate) fn lookup<'a, N, V, const K: usize>(headers: &'a [(N, V)], wanted: [Option<&str>; K]) -> [Slot<'a>; K]
 where
     N: AsRef<[u8]>,
     V: AsRef<[u8]>,

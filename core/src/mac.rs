@@ -62,11 +62,7 @@ impl MacKey {
     /// differs.
     pub fn verify(&self, parts: &[&[u8]], tag: &[u8]) -> Result<(), Error> {
         let candidate: &[u8; TAG_LEN] = tag.try_into().map_err(|_| Error::NoSignature)?;
-        if self.mac(parts).matches(candidate) {
-            Ok(())
-        } else {
-            Err(Error::SignatureMismatch)
-        }
+        if self.mac(parts).matches(candidate) { Ok(()) } else { Err(Error::SignatureMismatch) }
     }
 }
 

@@ -110,11 +110,9 @@ impl Profile {
             | Profile::StandardWebhooks
             | Profile::Slack => true,
             Profile::Custom(c) => matches!(c.format, Format::Timestamped),
-            Profile::UnknownPay
-            | Profile::UniPayment
-            | Profile::AkashicPay
-            | Profile::GitHub
-            | Profile::Shopify => false,
+            Profile::UnknownPay | Profile::UniPayment | Profile::AkashicPay | Profile::GitHub | Profile::Shopify => {
+                false
+            }
         }
     }
 

@@ -1,10 +1,10 @@
 //! What each profile reads and MACs: the one table that both `verify` and
 //! `sign` follow, so the two can never disagree.
 
+use crate::Error;
 use crate::encoding::{self, Encoding};
 use crate::mac::{MacKey, TAG_LEN, Tag};
 use crate::profile::{Format, KeyEncoding, Profile};
-use crate::Error;
 
 /// How the signature header's value is written.
 #[derive(Copy, Clone, Debug)]
@@ -64,10 +64,9 @@ impl<'p> Layout<'p> {
         match profile {
             Profile::UnknownPay => plain("X-Webhook-Signature", "", Encoding::Hex, Some("X-Webhook-Event-Id")),
             Profile::UniPayment => plain("hmac_signature", "", Encoding::Base64, None),
-            Profile::AkashicPay => Layout {
-                signed: Signed::CanonicalJson,
-                ..plain("Signature", "", Encoding::Hex, None)
-            },
+            Profile::AkashicPay => {
+                Layout { signed: Signed::CanonicalJson, ..plain("Signature", "", Encoding::Hex, None) }
+            }
             Profile::GitHub => plain("X-Hub-Signature-256", "sha256=", Encoding::Hex, Some("X-GitHub-Delivery")),
             Profile::Shopify => plain("X-Shopify-Hmac-Sha256", "", Encoding::Base64, Some("X-Shopify-Webhook-Id")),
             Profile::Slack => Layout {
@@ -125,12 +124,8 @@ pub(crate) const STANDARD_WEBHOOKS: Layout<'static> = Layout {
 };
 
 /// The same scheme under Svix's names; used when `webhook-signature` is absent.
-pub(crate) const SVIX: Layout<'static> = Layout {
-    signature: "svix-signature",
-    timestamp: Some("svix-timestamp"),
-    id: Some("svix-id"),
-    ..STANDARD_WEBHOOKS
-};
+pub(crate) const SVIX: Layout<'static> =
+    Layout { signature: "svix-signature", timestamp: Some("svix-timestamp"), id: Some("svix-id"), ..STANDARD_WEBHOOKS };
 
 /// The bytes to MAC, as borrowed pieces (no copy of the body).
 #[derive(Copy, Clone, Debug)]
@@ -153,9 +148,7 @@ impl Message<'_> {
             Signed::TimestampDotBody => key.mac(&[timestamp, b".", body]),
             Signed::IdDotTimestampDotBody => key.mac(&[id, b".", timestamp, b".", body]),
             Signed::SlackBasestring => key.mac(&[b"v0:", timestamp, b":", body]),
-            Signed::RequestLine => {
-                key.mac(&[method, b"\n", path_and_query, b"\n", timestamp, b"\n", body_sha256])
-            }
+            Signed::RequestLine => key.mac(&[method, b"\n", path_and_query, b"\n", timestamp, b"\n", body_sha256]),
         }
     }
 }

@@ -4,13 +4,13 @@
 
 use core::fmt::{self, Write as _};
 
+use crate::Error;
 use crate::headers::trim_ows;
 use crate::mac::TAG_LEN;
 use crate::parse::MAX_TIMESTAMP_DIGITS;
 use crate::profile::{InlineStr, Profile};
 use crate::scheme::{self, Layout, Message, Signed, Syntax};
 use crate::verifier::check_request_line;
-use crate::Error;
 
 /// Longest header value `sign` produces (`t=<12 digits>,v1=<64 hex>` is 82).
 const VALUE_CAP: usize = 96;

@@ -2,12 +2,12 @@
 
 use core::fmt;
 
+use crate::Error;
 use crate::headers::{self, Slot};
 use crate::mac::MacKey;
 use crate::parse::{self, Candidates};
 use crate::profile::Profile;
 use crate::scheme::{self, Layout, Message, Signed, Syntax};
-use crate::Error;
 
 /// Most secrets one verifier holds (rotation, several endpoints on one route).
 pub const MAX_SECRETS: usize = 8;
@@ -251,9 +251,7 @@ impl Verifier {
         let timestamp_header = timestamp.value()?;
         let id_bytes = id.value()?;
         api_key.value()?;
-        let id = id_bytes
-            .map(|bytes| core::str::from_utf8(bytes).map_err(|_| Error::MalformedHeader))
-            .transpose()?;
+        let id = id_bytes.map(|bytes| core::str::from_utf8(bytes).map_err(|_| Error::MalformedHeader)).transpose()?;
         let (timestamp_text, candidates) = match layout.syntax {
             Syntax::Single { prefix, encoding } => (timestamp_header, parse::single(signature, prefix, encoding)),
             Syntax::StandardList => (timestamp_header, parse::standard_list(signature)?),
@@ -300,10 +298,7 @@ impl Verifier {
     }
 
     fn first_match(&self, message: &Message<'_>, candidates: &Candidates) -> Option<usize> {
-        self.keys
-            .iter()
-            .map_while(Option::as_ref)
-            .position(|key| message.mac(key).matches_any(candidates.as_slice()))
+        self.keys.iter().map_while(Option::as_ref).position(|key| message.mac(key).matches_any(candidates.as_slice()))
     }
 }
 
