@@ -153,6 +153,36 @@ impl Message<'_> {
     }
 }
 
+/// The bytes that stand for the body in the MAC: the body itself, or for
+/// AkashicPay its canonical JSON (which needs the `alloc` feature).
+pub(crate) enum BodyBytes<'b> {
+    Raw(&'b [u8]),
+    #[cfg(feature = "alloc")]
+    Canonical(alloc::vec::Vec<u8>),
+}
+
+impl BodyBytes<'_> {
+    /// `MALFORMED_BODY` if AkashicPay's body is not strict JSON;
+    /// `INVALID_ARGUMENT` for AkashicPay without the `alloc` feature.
+    pub(crate) fn of(signed: Signed, body: &[u8]) -> Result<BodyBytes<'_>, Error> {
+        match signed {
+            #[cfg(feature = "alloc")]
+            Signed::CanonicalJson => crate::canonical_json::canonical_json(body).map(BodyBytes::Canonical),
+            #[cfg(not(feature = "alloc"))]
+            Signed::CanonicalJson => Err(Error::InvalidArgument),
+            _ => Ok(BodyBytes::Raw(body)),
+        }
+    }
+
+    pub(crate) fn as_slice(&self) -> &[u8] {
+        match self {
+            BodyBytes::Raw(body) => body,
+            #[cfg(feature = "alloc")]
+            BodyBytes::Canonical(bytes) => bytes,
+        }
+    }
+}
+
 /// Most bytes a base64-encoded secret may decode to.
 pub const MAX_DECODED_SECRET_LEN: usize = 1024;
 

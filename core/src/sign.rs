@@ -9,7 +9,7 @@ use crate::headers::trim_ows;
 use crate::mac::TAG_LEN;
 use crate::parse::MAX_TIMESTAMP_DIGITS;
 use crate::profile::{InlineStr, Profile};
-use crate::scheme::{self, Layout, Message, Signed, Syntax};
+use crate::scheme::{self, BodyBytes, Layout, Message, Syntax};
 use crate::verifier::check_request_line;
 
 /// Longest header value `sign` produces (`t=<12 digits>,v1=<64 hex>` is 82).
@@ -134,23 +134,12 @@ pub fn sign<'a>(
         return Err(Error::InvalidArgument);
     }
     let key = scheme::derive_key(profile, secret)?;
-
-    #[cfg(feature = "alloc")]
-    let canonical = match layout.signed {
-        Signed::CanonicalJson => Some(crate::canonical_json::canonical_json(body)?),
-        _ => None,
-    };
-    #[cfg(feature = "alloc")]
-    let body = canonical.as_deref().unwrap_or(body);
-    #[cfg(not(feature = "alloc"))]
-    if layout.signed == Signed::CanonicalJson {
-        return Err(Error::InvalidArgument);
-    }
+    let body = BodyBytes::of(layout.signed, body)?;
 
     let ts_bytes = timestamp.as_ref().map(|t| t.as_str().as_bytes()).unwrap_or_default();
     let message = Message {
         signed: layout.signed,
-        body,
+        body: body.as_slice(),
         timestamp: ts_bytes,
         id: id.unwrap_or_default().as_bytes(),
         method: b"",

@@ -7,7 +7,7 @@ use crate::headers::{self, Slot};
 use crate::mac::MacKey;
 use crate::parse::{self, Candidates};
 use crate::profile::Profile;
-use crate::scheme::{self, Layout, Message, Signed, Syntax};
+use crate::scheme::{self, BodyBytes, Layout, Message, Signed, Syntax};
 
 /// Most secrets one verifier holds (rotation, several endpoints on one route).
 pub const MAX_SECRETS: usize = 8;
@@ -268,13 +268,8 @@ impl Verifier {
         }
 
         // 4. MALFORMED_BODY (only AkashicPay parses the body)
-        #[cfg(feature = "alloc")]
-        let canonical = match layout.signed {
-            Signed::CanonicalJson => Some(crate::canonical_json::canonical_json(body)?),
-            _ => None,
-        };
-        #[cfg(feature = "alloc")]
-        let body = canonical.as_deref().unwrap_or(body);
+        let body = BodyBytes::of(layout.signed, body)?;
+        let body = body.as_slice();
 
         // 5. NO_SIGNATURE
         if candidates.is_empty() {

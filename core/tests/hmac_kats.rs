@@ -89,3 +89,18 @@ fn message_parts_are_concatenated() {
     assert!(bool::from(whole.ct_eq(&parts)));
     assert_eq!(MacKey::new(b"").err(), Some(Error::InvalidSecret));
 }
+
+#[test]
+fn keys_and_verifiers_are_thread_safe_and_never_print_secrets() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<MacKey>();
+    send_sync::<hooksig::Verifier>();
+    let key = MacKey::new(b"super-secret-key").unwrap();
+    let tag = key.mac(&[b"attacker-chosen"]);
+    let hex_tag = hex::encode(tag.to_bytes());
+    for printed in [format!("{key:?}"), format!("{tag:?}")] {
+        assert!(!printed.contains("super-secret") && !printed.contains(&hex_tag[..16]), "{printed}");
+    }
+    let verifier = hooksig::Verifier::new(hooksig::Profile::GitHub, &["super-secret-key"]).unwrap();
+    assert!(!format!("{verifier:?}").contains("super-secret"));
+}
