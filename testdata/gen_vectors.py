@@ -195,8 +195,9 @@ def decode_b64_key(text: str) -> bytes:
     raw = base64.b64decode(core + "=" * (-len(core) % 4))
     if not raw:
         raise Fail(SECRET, "empty key")
-    # Keys with non-canonical trailing bits are library-dependent: keep them out of the vectors.
-    assert b64(raw).rstrip("=") == core, f"non-canonical base64 key {text!r}"
+    # Non-canonical trailing bits (e.g. "QR==" for b"A") are rejected, as RFC 4648 §3.5 allows.
+    if b64(raw).rstrip("=") != core:
+        raise Fail(SECRET, "non-canonical base64 key")
     return raw
 
 
@@ -213,8 +214,8 @@ def derive_key(prof: Profile, secret: str) -> bytes:
 def check_request(method: str, path_and_query: str) -> None:
     if not method or not set(method) <= TCHAR:
         raise Fail(ARG, "method is not an HTTP token")
-    if not path_and_query or "\n" in path_and_query:
-        raise Fail(ARG, "bad path_and_query")
+    if not path_and_query or any(ord(c) < 0x20 or ord(c) == 0x7F for c in path_and_query):
+        raise Fail(ARG, "bad path_and_query (empty, or an ASCII control character)")
 
 
 def s2s_message(method: str, path_and_query: str, ts_text: bytes, body: bytes) -> bytes:
@@ -446,10 +447,9 @@ class Headers:
 
     def get(self, name: str) -> bytes | None:
         """Trimmed value; MALFORMED_HEADER for over-long values or conflicting duplicates."""
-        values = [v for n, v in self.pairs if name_matches(n, name)]
-        if any(len(v) > MAX_HEADER_BYTES for v in values):
+        trimmed = {v.strip(b" \t") for n, v in self.pairs if name_matches(n, name)}
+        if any(len(v) > MAX_HEADER_BYTES for v in trimmed):
             raise Fail(MALFORMED, f"{name} longer than {MAX_HEADER_BYTES} bytes")
-        trimmed = {v.strip(b" \t") for v in values}
         if len(trimmed) > 1:
             raise Fail(MALFORMED, f"{name} given twice with different values")
         return trimmed.pop() if trimmed else None
@@ -527,7 +527,7 @@ def _verify(case: dict):
     if prof.frame == "t":
         ts_text, raw = parse_t_header(sig_value, prof.versions)
     elif prof.frame == "std":
-        entries = [e for e in sig_value.split(b" ") if e]
+        entries = [e for e in re.split(rb"[ \t]", sig_value) if e]
         if len(entries) > MAX_ENTRIES:
             raise Fail(MALFORMED, "more than 32 entries")
         raw = [e[3:] for e in entries if e.startswith(b"v1,")]
@@ -1497,10 +1497,49 @@ def cases_custom() -> list[dict]:
     return out
 
 
+def cases_edges() -> list[dict]:
+    """Points a reader could guess either way; each pins what hooksig does."""
+    v = partial(vcase, src="edge cases")
+    st_ts = 1700000000
+    sw = signed("standard-webhooks")
+    sw_sig = header(sw, "webhook-signature")
+    gh = signed("github")
+    return [
+        v("stripe-window-zero-exact", "stripe", OK, now=st_ts, tolerance={"past": 0, "future": 0},
+          note="a window of 0 means 'exactly now', never 'disabled'"),
+        v("stripe-window-zero-one-second-late", "stripe", OLD, now=st_ts + 1, tolerance={"past": 0, "future": 0}),
+        v("stripe-window-zero-one-second-early", "stripe", FUTURE, now=st_ts - 1, tolerance={"past": 0, "future": 0}),
+        v("github-uppercase-prefix", "github", NOSIG,
+          headers=set_header(gh, "X-Hub-Signature-256", "SHA256=" + header(gh, "X-Hub-Signature-256")[7:]),
+          note="prefixes are exact; hex digits may be either case"),
+        v("stripe-uppercase-v1-key", "stripe", NOSIG,
+          headers=[["Stripe-Signature", header(signed("stripe"), "Stripe-Signature").replace("v1=", "V1=")]],
+          note="item keys are case-sensitive; V1 is an unknown key"),
+        v("profile-name-is-case-sensitive", "STRIPE", ARG, secrets=[ST_SECRET], headers=signed("stripe"), now=st_ts),
+        v("standard-webhooks-double-space-list", "standard-webhooks", OK,
+          headers=set_header(sw, "webhook-signature", f"v1,{WRONG_B64}  \t {sw_sig}"),
+          note="runs of spaces or tabs between entries are one separator"),
+        v("standard-webhooks-secret-noncanonical-base64", "standard-webhooks", SECRET, secrets=["whsec_QR=="],
+          note="'QR==' has non-zero unused bits; strict decoding rejects it"),
+        v("custom-key-base64-keeps-whsec", CUSTOM_KEY_B64, SECRET, secrets=["whsec_c2VjcmV0"],
+          note="only standard-webhooks strips whsec_; for key=base64 the underscore is not base64"),
+        v("unknownpay-s2s-lowercase-method", "unknownpay-s2s", MISMATCH, request=("post", "/v1/deposits"),
+          note="the method is MACed exactly as given; the signer used POST"),
+        v("unknownpay-s2s-tab-in-path", "unknownpay-s2s", ARG, request=("POST", "/v1/deposits\t")),
+        v("akashicpay-byte-order-mark", "akashicpay", BODY,
+          body=b"\xef\xbb\xbf" + fixture("akashicpay").body, headers=signed("akashicpay"),
+          note="strict JSON has no byte-order mark"),
+        v("github-http-prefix-with-hyphens", "github", OK,
+          headers=rename_header(gh, "X-Hub-Signature-256", "Http-X-Hub-Signature-256"),
+          note="the CGI prefix is matched like any name: case-insensitive, '-' and '_' alike"),
+    ]
+
+
 def own_cases() -> list[dict]:
     return [*cases_header_lookup(), *cases_missing(), *cases_limits(), *cases_non_utf8_headers(),
             *cases_t_header(), *cases_window(), *cases_signature_encoding(), *cases_standard_webhooks(),
-            *cases_bodies(), *cases_secrets_and_arguments(), *cases_s2s(), *cases_akashicpay(), *cases_custom()]
+            *cases_bodies(), *cases_secrets_and_arguments(), *cases_s2s(), *cases_akashicpay(), *cases_custom(),
+            *cases_edges()]
 
 
 # --------------------------------------------------------------------------- sign cases
