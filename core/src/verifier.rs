@@ -304,3 +304,35 @@ pub(crate) fn check_request_line(method: &str, path_and_query: &str) -> Result<(
     let path_ok = !path_and_query.is_empty() && !path_and_query.bytes().any(|b| b.is_ascii_control());
     if method_ok && path_ok { Ok(()) } else { Err(Error::InvalidArgument) }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tolerance_options_as_bindings_pass_them() {
+        assert_eq!(Tolerance::from_options(Some(300), None, None), Ok(Tolerance::DEFAULT));
+        assert_eq!(Tolerance::from_options(Some(300), None, Some(15)), Ok(Tolerance::Window { past: 300, future: 15 }));
+        assert_eq!(Tolerance::from_options(Some(0), Some(60), None), Ok(Tolerance::Window { past: 60, future: 0 }));
+        assert_eq!(Tolerance::from_options(None, None, None), Ok(Tolerance::Disabled));
+        assert_eq!(Tolerance::from_options(None, Some(1), None), Err(Error::InvalidArgument));
+        assert_eq!(Tolerance::from_options(None, None, Some(1)), Err(Error::InvalidArgument));
+    }
+
+    #[test]
+    fn wants_only_the_profiles_headers() -> Result<(), Error> {
+        let sw = Verifier::new(Profile::StandardWebhooks, &["whsec_c2VjcmV0"])?;
+        for name in ["webhook-id", "HTTP_WEBHOOK_SIGNATURE", "Svix-Timestamp", "svix_id"] {
+            assert!(sw.wants_header(name.as_bytes()), "{name}");
+        }
+        for name in ["content-type", "webhook-ids", "X-Hub-Signature-256"] {
+            assert!(!sw.wants_header(name.as_bytes()), "{name}");
+        }
+        let s2s = Verifier::new(Profile::UnknownPayS2s, &["k"])?;
+        for name in ["x-api-key", "X-Timestamp", "X-Signature", "Idempotency-Key"] {
+            assert!(s2s.wants_header(name.as_bytes()), "{name}");
+        }
+        assert!(!s2s.wants_header(b"X-Webhook-Signature"));
+        Ok(())
+    }
+}
