@@ -2,6 +2,14 @@
 CARGO ?= cargo
 PYTHON ?= python3
 
+# Each part of the tree adds its own targets (see mk/README.md).
+TEST_TARGETS :=
+DEMO_TARGETS :=
+BENCH_TARGETS :=
+CLEAN_TARGETS :=
+CARGO_TEST_EXCLUDE :=
+include $(sort $(wildcard mk/*.mk))
+
 .PHONY: help demo test lint fmt test-rust nostd vectors vectors-check doc clean
 
 help: ## List the targets
@@ -10,7 +18,7 @@ help: ## List the targets
 demo: ## Verify a real sample delivery of every profile, reject tampered ones, sign an S2S request
 	$(CARGO) run --quiet --release -p hooksig --example demo
 
-test: lint test-rust nostd vectors-check ## Everything CI runs: lint, all tests and doctests, the no_std proof, vector freshness
+test: lint test-rust nostd vectors-check $(TEST_TARGETS) ## Everything CI runs: lint, all tests and doctests, the no_std proof, vector freshness
 	@echo "make test: all checks passed"
 
 lint: ## rustfmt and clippy (warnings are errors), also without default features
@@ -24,7 +32,7 @@ fmt: ## Format the code
 	$(CARGO) fmt --manifest-path nostd-check/Cargo.toml
 
 test-rust: ## Unit, vector, Wycheproof/RFC 4231, property tests and doctests
-	$(CARGO) test --workspace --locked
+	$(CARGO) test --workspace --locked $(CARGO_TEST_EXCLUDE)
 	$(CARGO) build -p hooksig --no-default-features --locked
 
 nostd: ## Prove the core links with no std: a no_std staticlib with its own panic handler
@@ -40,6 +48,6 @@ vectors-check: ## Fail if testdata/vectors.json is not what testdata/gen_vectors
 doc: ## API documentation
 	$(CARGO) doc -p hooksig --no-deps
 
-clean:
+clean: $(CLEAN_TARGETS)
 	$(CARGO) clean
 	$(CARGO) clean --manifest-path nostd-check/Cargo.toml

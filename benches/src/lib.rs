@@ -1,0 +1,1 @@
+//! Placeholder for `hooksig-benches`; being built on its own branch.

@@ -1,0 +1,1 @@
+//! Placeholder for `hooksig-ffi`; being built on its own branch.

@@ -1,0 +1,1 @@
+//! Placeholder for `hooksig-node`; being built on its own branch.

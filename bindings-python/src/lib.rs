@@ -1,0 +1,1 @@
+//! Placeholder for `hooksig-python`; being built on its own branch.

@@ -1,0 +1,1 @@
+//! Placeholder for `hooksig-cli`; being built on its own branch.
