@@ -1,7 +1,8 @@
 //! The panic boundary and the pointer conversions every export uses.
 
 use core::ffi::c_char;
-use std::panic::{AssertUnwindSafe, catch_unwind};
+use core::panic::AssertUnwindSafe;
+use std::panic::catch_unwind;
 
 use crate::hooksig_result;
 

@@ -158,9 +158,8 @@ pub unsafe extern "C" fn hooksig_verifier_new(
     call(|| {
         let out_verifier = out(out_verifier)?;
         // SAFETY: the caller's contract above.
-        let (profile, secrets, tolerance) = unsafe {
-            (text(profile, profile_len)?, secret_list(secrets, secrets_len)?, reference(tolerance)?)
-        };
+        let (profile, secrets, tolerance) =
+            unsafe { (text(profile, profile_len)?, secret_list(secrets, secrets_len)?, reference(tolerance)?) };
         let tolerance = match *tolerance {
             hooksig_tolerance { disabled: true, past: 0, future: 0 } => Tolerance::Disabled,
             hooksig_tolerance { disabled: false, past, future } => Tolerance::Window { past, future },
@@ -379,7 +378,12 @@ pub unsafe extern "C" fn hooksig_sign(
         let (out_needed, out_headers) = (out(out_needed)?, out(out_headers)?);
         // SAFETY: the caller's contract above.
         let (profile, secret, body, id) = unsafe {
-            (text(profile, profile_len)?, slice(secret, secret_len)?, slice(body, body_len)?, optional_text(id, id_len)?)
+            (
+                text(profile, profile_len)?,
+                slice(secret, secret_len)?,
+                slice(body, body_len)?,
+                optional_text(id, id_len)?,
+            )
         };
         let profile = Profile::parse(profile)?;
         let signed = hooksig::sign(&profile, secret, body, has_timestamp.then_some(timestamp), id)?;
@@ -505,7 +509,8 @@ unsafe fn write_headers(
         let (name, after) = copy_nul_terminated(rest, header.name().as_bytes())?;
         let (value, after) = copy_nul_terminated(after, header.value().as_bytes())?;
         rest = after;
-        *slot = hooksig_header { name: name.as_ptr(), name_len: name.len(), value: value.as_ptr(), value_len: value.len() };
+        *slot =
+            hooksig_header { name: name.as_ptr(), name_len: name.len(), value: value.as_ptr(), value_len: value.len() };
         result.len += 1;
     }
     // SAFETY: non-NULL and writable (contract).

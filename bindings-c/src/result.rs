@@ -140,7 +140,7 @@ pub(crate) fn http_status(value: u32) -> u16 {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
-    use std::ffi::CStr;
+    use core::ffi::CStr;
 
     fn text(ptr: *const c_char) -> &'static str {
         // SAFETY: the pointers come from the static table, NUL-terminated.

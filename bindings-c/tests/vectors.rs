@@ -4,8 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, missing_docs)]
 
-use std::ffi::CStr;
-use std::ptr;
+use core::ffi::CStr;
+use core::ptr;
 
 use hooksig_ffi::*;
 use serde_json::Value;
@@ -60,7 +60,7 @@ fn header_structs(pairs: &[(Vec<u8>, Vec<u8>)]) -> Vec<hooksig_header> {
 fn verified_fields(v: &hooksig_verified) -> (usize, Option<u64>, Option<String>) {
     let id = (!v.id.is_null()).then(|| {
         // SAFETY: id points into the header values, which are alive here.
-        let id = unsafe { std::slice::from_raw_parts(v.id, v.id_len) };
+        let id = unsafe { core::slice::from_raw_parts(v.id, v.id_len) };
         String::from_utf8(id.to_vec()).unwrap()
     });
     (v.secret_index, v.has_timestamp.then_some(v.timestamp), id)
@@ -79,7 +79,7 @@ fn run_case(case: &Value) -> Result<(), String> {
     let tolerance = tolerance(case);
 
     let mut verifier: *mut hooksig_verifier = ptr::null_mut();
-    let mut out = std::mem::MaybeUninit::<hooksig_verified>::uninit();
+    let mut out = core::mem::MaybeUninit::<hooksig_verified>::uninit();
     // SAFETY: every pointer below points to live data of the stated length.
     let result = unsafe {
         match hooksig_verifier_new(
@@ -150,7 +150,7 @@ fn run_case(case: &Value) -> Result<(), String> {
 
     // The one-shot hooksig_verify gives the same verdict where it applies (default window, no request).
     if case["tolerance"].is_null() && case["request"].is_null() {
-        let mut one_shot = std::mem::MaybeUninit::<hooksig_verified>::uninit();
+        let mut one_shot = core::mem::MaybeUninit::<hooksig_verified>::uninit();
         // SAFETY: as above.
         let again = unsafe {
             hooksig_verify(
@@ -169,8 +169,8 @@ fn run_case(case: &Value) -> Result<(), String> {
         if again != result {
             return Err(format!("one-shot hooksig_verify gave {}, verifier gave {}", code(again), code(result)));
         }
-        // SAFETY: both written on OK.
         if result == hooksig_result::Ok
+            // SAFETY: both written on OK.
             && unsafe { verified_fields(one_shot.assume_init_ref()) != verified_fields(out.assume_init_ref()) }
         {
             return Err("one-shot result differs".into());
@@ -185,7 +185,7 @@ fn signed_pairs(out: &hooksig_signed_headers) -> Vec<(String, String)> {
         .map(|h| {
             // SAFETY: the pointers point into the caller's buffer, alive here.
             let (name, value) = unsafe {
-                (std::slice::from_raw_parts(h.name, h.name_len), std::slice::from_raw_parts(h.value, h.value_len))
+                (core::slice::from_raw_parts(h.name, h.name_len), core::slice::from_raw_parts(h.value, h.value_len))
             };
             // Each is followed by a NUL in the buffer.
             // SAFETY: the NUL byte is inside the buffer, right after each text.
@@ -200,7 +200,7 @@ fn sign_twice(
     mut sign: impl FnMut(*mut u8, usize, *mut usize, *mut hooksig_signed_headers) -> hooksig_result,
 ) -> Result<Vec<(String, String)>, String> {
     let mut needed = 0usize;
-    let mut out = std::mem::MaybeUninit::<hooksig_signed_headers>::uninit();
+    let mut out = core::mem::MaybeUninit::<hooksig_signed_headers>::uninit();
     let first = sign(ptr::null_mut(), 0, &mut needed, out.as_mut_ptr());
     if first != hooksig_result::BufferTooSmall {
         return Err(code(first));
