@@ -68,10 +68,11 @@ php-setup: ## Install php-cli (with FFI) and curl when missing (apt-get, as root
 	fi
 	@php -d ffi.enable=1 -r 'exit(extension_loaded("FFI") ? 0 : 1);' || { echo "php-setup: PHP has no FFI" >&2; exit 1; }
 
-test-php: php-setup ## PHP over FFI: every vectors.json case, $_SERVER/getallheaders shapes, php -S + curl round trip
+test-php: php-setup ## PHP over FFI: every vectors.json case, $_SERVER/getallheaders shapes, php -S + curl round trips; README snippets
 	@[ -f $(C_TEST_PREFIX)/lib/libhooksig.so ] || $(MAKE) --no-print-directory install PREFIX=$(C_TEST_PREFIX)
 	$(PHP_RUN) bindings-c/php/tests/run.php
 	$(PHP_RUN) -l bindings-c/php/examples/endpoint.php >/dev/null
+	$(PYTHON) bindings-c/tests/readme_snippets.py
 
 clean-c:
 	rm -rf $(C_TEST_DIR)

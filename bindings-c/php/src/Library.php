@@ -141,7 +141,7 @@ final class Library
         $size = 512;
         do {
             $buffer = $ffi->new("uint8_t[$size]");
-            $result = $sign($buffer, $size, FFI::addr($needed), FFI::addr($out));
+            $result = $sign(FFI::addr($buffer[0]), $size, FFI::addr($needed), FFI::addr($out));
             $size = $needed->cdata;
         } while ($result === $ffi->HOOKSIG_RESULT_BUFFER_TOO_SMALL && $size > 0 && FFI::sizeof($buffer) < $size);
         self::check($result);

@@ -17,13 +17,15 @@ function sign(string $profile, string $secret, string $body, ?int $timestamp = n
     $ffi = Library::load();
     $secretCopy = Library::bytes($secret);
     $bodyCopy = Library::bytes($body);
+    $secretPtr = $secretCopy === null ? null : FFI::addr($secretCopy[0]);
+    $bodyPtr = $bodyCopy === null ? null : FFI::addr($bodyCopy[0]);
     return Library::signedHeaders(static fn ($buffer, int $size, $needed, $out) => $ffi->hooksig_sign(
         $profile, strlen($profile),
-        $secretCopy === null ? null : FFI::addr($secretCopy[0]), strlen($secret),
-        $bodyCopy === null ? null : FFI::addr($bodyCopy[0]), strlen($body),
+        $secretPtr, strlen($secret),
+        $bodyPtr, strlen($body),
         $timestamp !== null, $timestamp ?? 0,
         $id, $id === null ? 0 : strlen($id),
-        FFI::addr($buffer[0]), $size, $needed, $out,
+        $buffer, $size, $needed, $out,
     ));
 }
 
@@ -45,14 +47,16 @@ function signRequest(
     $ffi = Library::load();
     $secretCopy = Library::bytes($secret);
     $bodyCopy = Library::bytes($body);
+    $secretPtr = $secretCopy === null ? null : FFI::addr($secretCopy[0]);
+    $bodyPtr = $bodyCopy === null ? null : FFI::addr($bodyCopy[0]);
     $timestamp ??= time();
     return Library::signedHeaders(static fn ($buffer, int $size, $needed, $out) => $ffi->hooksig_sign_request(
-        $secretCopy === null ? null : FFI::addr($secretCopy[0]), strlen($secret),
+        $secretPtr, strlen($secret),
         $method, strlen($method),
         $pathAndQuery, strlen($pathAndQuery),
-        $bodyCopy === null ? null : FFI::addr($bodyCopy[0]), strlen($body),
+        $bodyPtr, strlen($body),
         $timestamp,
         $keyId, $keyId === null ? 0 : strlen($keyId),
-        FFI::addr($buffer[0]), $size, $needed, $out,
+        $buffer, $size, $needed, $out,
     ));
 }

@@ -125,27 +125,33 @@ $longId = str_repeat('i', 2000);
 $signed = Hooksig\sign('github', 's', 'b', null, $longId);
 check(($signed['X-GitHub-Delivery'] ?? '') === $longId, 'sign grows its buffer');
 
-// 4. A real HTTP round trip: `php -S` serving examples/endpoint.php, curl POSTing signed and tampered bodies.
-$socket = stream_socket_server('tcp://127.0.0.1:0');
-$port = (int) substr(strrchr((string) stream_socket_get_name($socket, false), ':'), 1);
-fclose($socket);
-$whsec = 'whsec_round_trip_secret';
-$env = getenv() + ['STRIPE_WEBHOOK_SECRET' => $whsec];
-$env['STRIPE_WEBHOOK_SECRET'] = $whsec;
-$server = proc_open(
-    [PHP_BINARY, '-d', 'ffi.enable=1', '-S', "127.0.0.1:$port", __DIR__ . '/../examples/endpoint.php'],
-    [0 => ['pipe', 'r'], 1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']],
-    $pipes,
-    null,
-    $env,
-);
-for ($i = 0; $i < 100 && !@fsockopen('127.0.0.1', $port); $i++) {
-    usleep(50_000);
+// 4. A real HTTP round trip: `php -S` serving examples/endpoint.php, curl POSTing signed and tampered bodies;
+//    once with ffi.enable=1, once as php-fpm is usually set up: ffi.enable=preload + opcache.preload.
+/** @param list<string> $ini */
+function serve(array $ini, string $secret): array
+{
+    $socket = stream_socket_server('tcp://127.0.0.1:0');
+    $port = (int) substr((string) strrchr((string) stream_socket_get_name($socket, false), ':'), 1);
+    fclose($socket);
+    $env = getenv();
+    $env['STRIPE_WEBHOOK_SECRET'] = $secret;
+    $args = [PHP_BINARY];
+    foreach ($ini as $setting) {
+        array_push($args, '-d', $setting);
+    }
+    array_push($args, '-S', "127.0.0.1:$port", __DIR__ . '/../examples/endpoint.php');
+    $null = ['file', '/dev/null', 'w'];
+    $process = proc_open($args, [0 => ['pipe', 'r'], 1 => $null, 2 => $null], $pipes, null, $env);
+    for ($i = 0; $i < 100 && !@fsockopen('127.0.0.1', $port); $i++) {
+        usleep(50_000);
+    }
+    return [$process, $port];
 }
+
 /** @param array<string, string> $headers */
 function post(int $port, array $headers, string $body): string
 {
-    $file = tempnam(sys_get_temp_dir(), 'hooksig');
+    $file = (string) tempnam(sys_get_temp_dir(), 'hooksig');
     file_put_contents($file, $body);
     $cmd = ['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', '-X', 'POST', '--data-binary', "@$file",
         '-H', 'Content-Type: application/json'];
@@ -157,15 +163,26 @@ function post(int $port, array $headers, string $body): string
     unlink($file);
     return $status;
 }
+
+$whsec = 'whsec_round_trip_secret';
 $body = '{"id":"evt_round_trip","type":"payment_intent.succeeded","amount":4200}';
-$signed = Hooksig\sign('stripe', $whsec, $body, time());
-check(($s = post($port, $signed, $body)) === '200', "php -S: signed POST got HTTP $s");
-check(($s = post($port, $signed, str_replace('4200', '9999', $body))) === '401', "php -S: tampered POST got HTTP $s");
-check(($s = post($port, [], $body)) === '400', "php -S: unsigned POST got HTTP $s");
-$stale = Hooksig\sign('stripe', $whsec, $body, time() - 3600);
-check(($s = post($port, $stale, $body)) === '401', "php -S: stale POST got HTTP $s");
-proc_terminate($server);
-proc_close($server);
+$user = trim((string) shell_exec('id -un'));
+$setups = [
+    'ffi.enable=1' => ['ffi.enable=1'],
+    'ffi.enable=preload' => ['ffi.enable=preload', 'opcache.enable=1', 'opcache.enable_cli=1',
+        'opcache.preload=' . realpath(__DIR__ . '/../preload.php'), "opcache.preload_user=$user"],
+];
+foreach ($setups as $label => $ini) {
+    [$server, $port] = serve($ini, $whsec);
+    $signed = Hooksig\sign('stripe', $whsec, $body, time());
+    check(($s = post($port, $signed, $body)) === '200', "php -S ($label): signed POST got HTTP $s");
+    check(($s = post($port, $signed, str_replace('4200', '9999', $body))) === '401', "php -S ($label): tampered POST got HTTP $s");
+    check(($s = post($port, [], $body)) === '400', "php -S ($label): unsigned POST got HTTP $s");
+    $stale = Hooksig\sign('stripe', $whsec, $body, time() - 3600);
+    check(($s = post($port, $stale, $body)) === '401', "php -S ($label): stale POST got HTTP $s");
+    proc_terminate($server);
+    proc_close($server);
+}
 
 printf("%d passed, %d failed\n", $passed, $failed);
 exit($failed === 0 ? 0 : 1);
