@@ -11,7 +11,8 @@ VALGRIND := valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-k
 	--errors-for-leak-kinds=definite,indirect,possible
 SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-PHP_RUN = HOOKSIG_LIB=$(C_TEST_PREFIX)/lib/libhooksig.so php -d ffi.enable=1
+PHP_TEST_PREFIX = $(abspath target/php-test)/prefix
+PHP_RUN = HOOKSIG_LIB=$(PHP_TEST_PREFIX)/lib/libhooksig.so php -d ffi.enable=1
 
 TEST_TARGETS += test-c test-php
 CLEAN_TARGETS += clean-c
@@ -69,10 +70,10 @@ php-setup: ## Install php-cli (with FFI) and curl when missing (apt-get, as root
 	@php -d ffi.enable=1 -r 'exit(extension_loaded("FFI") ? 0 : 1);' || { echo "php-setup: PHP has no FFI" >&2; exit 1; }
 
 test-php: php-setup ## PHP over FFI: every vectors.json case, $_SERVER/getallheaders shapes, php -S + curl round trips; README snippets
-	@[ -f $(C_TEST_PREFIX)/lib/libhooksig.so ] || $(MAKE) --no-print-directory install PREFIX=$(C_TEST_PREFIX)
+	$(MAKE) --no-print-directory install PREFIX=$(PHP_TEST_PREFIX)
 	$(PHP_RUN) bindings-c/php/tests/run.php
 	$(PHP_RUN) -l bindings-c/php/examples/endpoint.php >/dev/null
 	$(PYTHON) bindings-c/tests/readme_snippets.py
 
 clean-c:
-	rm -rf $(C_TEST_DIR)
+	rm -rf $(C_TEST_DIR) target/php-test

@@ -128,11 +128,11 @@ pub extern "C" fn hooksig_result_http_status(result: u32) -> u16 {
 /// The default window: 300 s in the past and 300 s in the future.
 #[unsafe(no_mangle)]
 pub extern "C" fn hooksig_tolerance_default() -> hooksig_tolerance {
-    let (past, future) = (300, 300);
-    guard(hooksig_tolerance { disabled: false, past, future }, || match Tolerance::DEFAULT {
+    const DEFAULT: hooksig_tolerance = match Tolerance::DEFAULT {
         Tolerance::Window { past, future } => hooksig_tolerance { disabled: false, past, future },
         Tolerance::Disabled => hooksig_tolerance { disabled: true, past: 0, future: 0 },
-    })
+    };
+    guard(DEFAULT, || DEFAULT)
 }
 
 /// Builds a verifier for `profile` (a name such as `"stripe"` or a
