@@ -131,6 +131,23 @@ uint16_t hooksig_result_http_status(uint32_t result);
 // The default window: 300 s in the past and 300 s in the future.
 struct hooksig_tolerance hooksig_tolerance_default(void);
 
+// The window from the options every binding offers (the core's
+// `Tolerance::from_options`): `has_tolerance`/`tolerance` seconds either way
+// (`has_tolerance = false` disables the window), optionally overriding one side
+// with `has_past`/`past` or `has_future`/`future`. Writes `*out` on success.
+//
+// Returns `INVALID_ARGUMENT` if a side is given while the window is disabled.
+//
+// # Safety
+// `out` is writable.
+enum hooksig_result hooksig_tolerance_from_options(bool has_tolerance,
+                                                   uint64_t tolerance,
+                                                   bool has_past,
+                                                   uint64_t past,
+                                                   bool has_future,
+                                                   uint64_t future,
+                                                   struct hooksig_tolerance *out);
+
 // Builds a verifier for `profile` (a name such as `"stripe"` or a
 // `custom;…` description, `profile_len` bytes, UTF-8) with 1 to 8 secrets
 // (tried in order) and a timestamp window, and writes it to `*out_verifier`.

@@ -63,6 +63,14 @@ uint16_t hooksig_result_http_status(uint32_t result);
 
 struct hooksig_tolerance hooksig_tolerance_default(void);
 
+enum hooksig_result hooksig_tolerance_from_options(bool has_tolerance,
+                                                   uint64_t tolerance,
+                                                   bool has_past,
+                                                   uint64_t past,
+                                                   bool has_future,
+                                                   uint64_t future,
+                                                   struct hooksig_tolerance *out);
+
 enum hooksig_result hooksig_verifier_new(const char *profile,
                                          size_t profile_len,
                                          const struct hooksig_bytes *secrets,

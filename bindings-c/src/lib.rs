@@ -128,11 +128,40 @@ pub extern "C" fn hooksig_result_http_status(result: u32) -> u16 {
 /// The default window: 300 s in the past and 300 s in the future.
 #[unsafe(no_mangle)]
 pub extern "C" fn hooksig_tolerance_default() -> hooksig_tolerance {
-    const DEFAULT: hooksig_tolerance = match Tolerance::DEFAULT {
-        Tolerance::Window { past, future } => hooksig_tolerance { disabled: false, past, future },
-        Tolerance::Disabled => hooksig_tolerance { disabled: true, past: 0, future: 0 },
-    };
+    const DEFAULT: hooksig_tolerance = to_c_tolerance(Tolerance::DEFAULT);
     guard(DEFAULT, || DEFAULT)
+}
+
+/// The window from the options every binding offers (the core's
+/// `Tolerance::from_options`): `has_tolerance`/`tolerance` seconds either way
+/// (`has_tolerance = false` disables the window), optionally overriding one side
+/// with `has_past`/`past` or `has_future`/`future`. Writes `*out` on success.
+///
+/// Returns `INVALID_ARGUMENT` if a side is given while the window is disabled.
+///
+/// # Safety
+/// `out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_tolerance_from_options(
+    has_tolerance: bool,
+    tolerance: u64,
+    has_past: bool,
+    past: u64,
+    has_future: bool,
+    future: u64,
+    out: *mut hooksig_tolerance,
+) -> hooksig_result {
+    call(|| {
+        let out = ffi::out(out)?;
+        let window = Tolerance::from_options(
+            has_tolerance.then_some(tolerance),
+            has_past.then_some(past),
+            has_future.then_some(future),
+        )?;
+        // SAFETY: checked non-NULL; writable by contract.
+        unsafe { out.write(to_c_tolerance(window)) };
+        Ok(())
+    })
 }
 
 /// Builds a verifier for `profile` (a name such as `"stripe"` or a
@@ -433,6 +462,13 @@ pub unsafe extern "C" fn hooksig_sign_request(
         // SAFETY: the caller's contract above.
         unsafe { write_headers(&signed, buf, buf_len, out_needed, out_headers) }
     })
+}
+
+const fn to_c_tolerance(tolerance: Tolerance) -> hooksig_tolerance {
+    match tolerance {
+        Tolerance::Window { past, future } => hooksig_tolerance { disabled: false, past, future },
+        Tolerance::Disabled => hooksig_tolerance { disabled: true, past: 0, future: 0 },
+    }
 }
 
 fn system_now() -> u64 {

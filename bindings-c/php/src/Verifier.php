@@ -31,9 +31,12 @@ final class Verifier
         $ffi = Library::load($options['library'] ?? null);
         $tolerance = array_key_exists('tolerance', $options) ? $options['tolerance'] : 300;
         $window = $ffi->new('hooksig_tolerance');
-        $window->disabled = $tolerance === null;
-        $window->past = $options['past'] ?? $tolerance ?? 0;
-        $window->future = $options['future'] ?? $tolerance ?? 0;
+        Library::check($ffi->hooksig_tolerance_from_options(
+            $tolerance !== null, $tolerance ?? 0,
+            isset($options['past']), $options['past'] ?? 0,
+            isset($options['future']), $options['future'] ?? 0,
+            FFI::addr($window),
+        ));
         [$array, $count, $keep] = Library::byteList($secrets);
         $handle = $ffi->new('hooksig_verifier*');
         Library::check($ffi->hooksig_verifier_new(

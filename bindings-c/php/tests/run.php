@@ -118,8 +118,17 @@ try {
     check($e->getErrorCode() === 'INVALID_ARGUMENT' && $e->hooksigCode === 'INVALID_ARGUMENT' && $e->httpStatus === 500
         && $e->getMessage() !== '', 'unknown profile: ' . $e->getErrorCode());
 }
-[$code] = attempt(static fn () => new Verifier('stripe', ['x'], ['tolerance' => null, 'past' => 5]));
-check($code === 'INVALID_ARGUMENT', "disabled window with a side: $code");
+foreach ([5, 0] as $past) {
+    [$code] = attempt(static fn () => new Verifier('stripe', ['x'], ['tolerance' => null, 'past' => $past]));
+    check($code === 'INVALID_ARGUMENT', "disabled window with past=$past: $code");
+}
+// One side overridden: 10 s in the future, the default 300 s in the past.
+$oneSide = new Verifier('stripe', [$secret], ['future' => 10]);
+$signed = Hooksig\sign('stripe', $secret, $body, $now);
+[$code] = attempt(static fn () => $oneSide->verify($signed, $body, $now - 11));
+check($code === 'TIMESTAMP_IN_FUTURE', "future 10: $code");
+[$code] = attempt(static fn () => $oneSide->verify($signed, $body, $now + 300));
+check($code === 'OK', "past stays 300: $code");
 // A large signed id needs a bigger output buffer than the first guess.
 $longId = str_repeat('i', 2000);
 $signed = Hooksig\sign('github', 's', 'b', null, $longId);

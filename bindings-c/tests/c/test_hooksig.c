@@ -173,6 +173,14 @@ static void test_nulls_and_junk(void) {
     CHECK_RC(hooksig_verifier_new("github", 6, empty_secret, 1, &window, &v), HOOKSIG_RESULT_INVALID_SECRET);
     CHECK_RC(hooksig_verifier_new("no-such-provider", 16, secrets, 1, &window, &v), HOOKSIG_RESULT_INVALID_ARGUMENT);
     CHECK_RC(hooksig_verifier_new("\xff\xfe", 2, secrets, 1, &window, &v), HOOKSIG_RESULT_INVALID_ARGUMENT);
+    hooksig_tolerance from_options;
+    CHECK_RC(hooksig_tolerance_from_options(true, 300, false, 0, true, 15, &from_options), HOOKSIG_RESULT_OK);
+    CHECK(!from_options.disabled && from_options.past == 300 && from_options.future == 15);
+    CHECK_RC(hooksig_tolerance_from_options(false, 0, false, 0, false, 0, &from_options), HOOKSIG_RESULT_OK);
+    CHECK(from_options.disabled);
+    CHECK_RC(hooksig_tolerance_from_options(false, 0, true, 0, false, 0, &from_options),
+             HOOKSIG_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(hooksig_tolerance_from_options(true, 300, false, 0, false, 0, NULL), HOOKSIG_RESULT_NULL_ARGUMENT);
     hooksig_tolerance contradictory = {true, 5, 0};
     CHECK_RC(hooksig_verifier_new("github", 6, secrets, 1, &contradictory, &v), HOOKSIG_RESULT_INVALID_ARGUMENT);
     hooksig_bytes nine[9];
