@@ -1,0 +1,197 @@
+<?php
+// The PHP binding's tests: every case of testdata/vectors.json through FFI,
+// the $_SERVER / getallheaders() shapes, and a real `php -S` round trip with
+// curl. Plain PHP (no PHPUnit); prints "N passed, N failed"; exits 1 on failure.
+// Run: HOOKSIG_LIB=path/libhooksig.so php -d ffi.enable=1 bindings-c/php/tests/run.php
+declare(strict_types=1);
+
+require __DIR__ . '/../autoload.php';
+
+use Hooksig\Exception;
+use Hooksig\Verifier;
+
+$passed = 0;
+$failed = 0;
+function check(bool $ok, string $what): void
+{
+    global $passed, $failed;
+    if ($ok) {
+        $passed++;
+    } else {
+        $failed++;
+        fwrite(STDERR, "FAIL $what\n");
+    }
+}
+
+/** @param mixed $value a string or {"hex": "..."} */
+function bytes(mixed $value): string
+{
+    return is_array($value) ? (string) hex2bin($value['hex']) : (string) $value;
+}
+
+function body(array $case): string
+{
+    return array_key_exists('body_hex', $case) ? (string) hex2bin($case['body_hex']) : $case['body'];
+}
+
+/** Runs $fn, returning [code, value]: "OK" or the Exception's code string. */
+function attempt(callable $fn): array
+{
+    try {
+        return ['OK', $fn()];
+    } catch (Exception $e) {
+        return [$e->getErrorCode(), null];
+    }
+}
+
+$vectors = json_decode((string) file_get_contents(__DIR__ . '/../../../testdata/vectors.json'), true, 512, JSON_THROW_ON_ERROR);
+
+// 1. Every verify case.
+foreach ($vectors['cases'] as $case) {
+    $options = [];
+    $tolerance = $case['tolerance'] ?? null;
+    if ($tolerance === 'disabled') {
+        $options['tolerance'] = null;
+    } elseif (is_array($tolerance)) {
+        $options = ['past' => $tolerance['past'], 'future' => $tolerance['future']];
+    }
+    $headers = array_map(static fn (array $pair) => [bytes($pair[0]), bytes($pair[1])], $case['headers']);
+    [$code, $verified] = attempt(static function () use ($case, $options, $headers) {
+        $verifier = new Verifier($case['scheme'], $case['secrets'], $options);
+        $now = $case['now'] ?? 0;
+        return isset($case['request'])
+            ? $verifier->verifyRequest($headers, body($case), $case['request']['method'], $case['request']['path_and_query'], $now)
+            : $verifier->verify($headers, body($case), $now);
+    });
+    $name = $case['name'];
+    check($code === $case['expect'], "$name: expected {$case['expect']}, got $code");
+    if ($verified !== null) {
+        if (isset($case['matched_secret'])) {
+            check($verified->secretIndex === $case['matched_secret'], "$name: secret_index {$verified->secretIndex}");
+        }
+        if (array_key_exists('expect_timestamp', $case)) {
+            check($verified->timestamp === $case['expect_timestamp'], "$name: timestamp");
+        }
+        if (array_key_exists('expect_id', $case)) {
+            check($verified->id === $case['expect_id'], "$name: id " . var_export($verified->id, true));
+        }
+    }
+}
+
+// 2. Every sign case (sign / signRequest), exact headers in order.
+foreach ($vectors['sign_cases'] as $case) {
+    [$code, $headers] = attempt(static function () use ($case) {
+        if (isset($case['request'])) {
+            $r = $case['request'];
+            return Hooksig\signRequest($case['secret'], $r['method'], $r['path_and_query'], body($case), $case['timestamp'], $r['key_id']);
+        }
+        return Hooksig\sign($case['scheme'], $case['secret'], body($case), $case['timestamp'], $case['id']);
+    });
+    check($code === $case['expect'], "{$case['name']}: expected {$case['expect']}, got $code");
+    if ($headers !== null) {
+        $want = array_map(static fn (array $pair) => $pair[0] . ': ' . $pair[1], $case['headers']);
+        $got = array_map(static fn ($n, $v) => "$n: $v", array_keys($headers), $headers);
+        // Public test signatures, compared as text to check the exact bytes a sender emits.
+        check($got === $want, "{$case['name']}: headers " . json_encode($got));
+    }
+}
+
+// 3. The shapes PHP apps have: $_SERVER (CGI names, non-string entries) and getallheaders().
+$secret = 'whsec_php_test';
+$body = '{"id":"evt_1","amount":100}';
+$now = 1700000000;
+$signed = Hooksig\sign('stripe', $secret, $body, $now);
+$verifier = new Verifier('stripe', ['whsec_old', $secret], ['tolerance' => 60]);
+$server = ['REQUEST_METHOD' => 'POST', 'REQUEST_TIME' => $now, 'argv' => [], 'HTTP_STRIPE_SIGNATURE' => $signed['Stripe-Signature']];
+[$code, $v] = attempt(static fn () => $verifier->verify($server, $body, $now + 10));
+check($code === 'OK' && $v->secretIndex === 1 && $v->timestamp === $now && $v->scheme === 'stripe', '$_SERVER shape');
+[$code] = attempt(static fn () => $verifier->verify(['stripe-signature' => $signed['Stripe-Signature']], $body . ' ', $now));
+check($code === 'SIGNATURE_MISMATCH', "tampered body: $code");
+[$code] = attempt(static fn () => $verifier->verify($signed, $body, $now + 61));
+check($code === 'TIMESTAMP_TOO_OLD', "tolerance 60: $code");
+[$code] = attempt(static fn () => $verifier->verify([], $body));
+check($code === 'MISSING_HEADER', "no headers: $code");
+try {
+    new Verifier('no-such-provider', ['x']);
+    check(false, 'unknown profile must throw');
+} catch (Exception $e) {
+    check($e->getErrorCode() === 'INVALID_ARGUMENT' && $e->hooksigCode === 'INVALID_ARGUMENT' && $e->httpStatus === 500
+        && $e->getMessage() !== '', 'unknown profile: ' . $e->getErrorCode());
+}
+foreach ([5, 0] as $past) {
+    [$code] = attempt(static fn () => new Verifier('stripe', ['x'], ['tolerance' => null, 'past' => $past]));
+    check($code === 'INVALID_ARGUMENT', "disabled window with past=$past: $code");
+}
+// One side overridden: 10 s in the future, the default 300 s in the past.
+$oneSide = new Verifier('stripe', [$secret], ['future' => 10]);
+$signed = Hooksig\sign('stripe', $secret, $body, $now);
+[$code] = attempt(static fn () => $oneSide->verify($signed, $body, $now - 11));
+check($code === 'TIMESTAMP_IN_FUTURE', "future 10: $code");
+[$code] = attempt(static fn () => $oneSide->verify($signed, $body, $now + 300));
+check($code === 'OK', "past stays 300: $code");
+// A large signed id needs a bigger output buffer than the first guess.
+$longId = str_repeat('i', 2000);
+$signed = Hooksig\sign('github', 's', 'b', null, $longId);
+check(($signed['X-GitHub-Delivery'] ?? '') === $longId, 'sign grows its buffer');
+
+// 4. A real HTTP round trip: `php -S` serving examples/endpoint.php, curl POSTing signed and tampered bodies;
+//    once with ffi.enable=1, once as php-fpm is usually set up: ffi.enable=preload + opcache.preload.
+/** @param list<string> $ini */
+function serve(array $ini, string $secret): array
+{
+    $socket = stream_socket_server('tcp://127.0.0.1:0');
+    $port = (int) substr((string) strrchr((string) stream_socket_get_name($socket, false), ':'), 1);
+    fclose($socket);
+    $env = getenv();
+    $env['STRIPE_WEBHOOK_SECRET'] = $secret;
+    $args = [PHP_BINARY];
+    foreach ($ini as $setting) {
+        array_push($args, '-d', $setting);
+    }
+    array_push($args, '-S', "127.0.0.1:$port", __DIR__ . '/../examples/endpoint.php');
+    $null = ['file', '/dev/null', 'w'];
+    $process = proc_open($args, [0 => ['pipe', 'r'], 1 => $null, 2 => $null], $pipes, null, $env);
+    for ($i = 0; $i < 100 && !@fsockopen('127.0.0.1', $port); $i++) {
+        usleep(50_000);
+    }
+    return [$process, $port];
+}
+
+/** @param array<string, string> $headers */
+function post(int $port, array $headers, string $body): string
+{
+    $file = (string) tempnam(sys_get_temp_dir(), 'hooksig');
+    file_put_contents($file, $body);
+    $cmd = ['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', '-X', 'POST', '--data-binary', "@$file",
+        '-H', 'Content-Type: application/json'];
+    foreach ($headers as $name => $value) {
+        array_push($cmd, '-H', "$name: $value");
+    }
+    $cmd[] = "http://127.0.0.1:$port/webhook";
+    $status = (string) shell_exec(implode(' ', array_map('escapeshellarg', $cmd)));
+    unlink($file);
+    return $status;
+}
+
+$whsec = 'whsec_round_trip_secret';
+$body = '{"id":"evt_round_trip","type":"payment_intent.succeeded","amount":4200}';
+$user = trim((string) shell_exec('id -un'));
+$setups = [
+    'ffi.enable=1' => ['ffi.enable=1'],
+    'ffi.enable=preload' => ['ffi.enable=preload', 'opcache.enable=1', 'opcache.enable_cli=1',
+        'opcache.preload=' . realpath(__DIR__ . '/../preload.php'), "opcache.preload_user=$user"],
+];
+foreach ($setups as $label => $ini) {
+    [$server, $port] = serve($ini, $whsec);
+    $signed = Hooksig\sign('stripe', $whsec, $body, time());
+    check(($s = post($port, $signed, $body)) === '200', "php -S ($label): signed POST got HTTP $s");
+    check(($s = post($port, $signed, str_replace('4200', '9999', $body))) === '401', "php -S ($label): tampered POST got HTTP $s");
+    check(($s = post($port, [], $body)) === '400', "php -S ($label): unsigned POST got HTTP $s");
+    $stale = Hooksig\sign('stripe', $whsec, $body, time() - 3600);
+    check(($s = post($port, $stale, $body)) === '401', "php -S ($label): stale POST got HTTP $s");
+    proc_terminate($server);
+    proc_close($server);
+}
+
+printf("%d passed, %d failed\n", $passed, $failed);
+exit($failed === 0 ? 0 : 1);

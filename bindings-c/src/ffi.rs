@@ -1,0 +1,106 @@
+//! The panic boundary and the pointer conversions every export uses.
+
+use core::ffi::c_char;
+use core::panic::AssertUnwindSafe;
+use std::panic::catch_unwind;
+
+use crate::hooksig_result;
+
+/// The one panic boundary: runs `body`, and returns `on_panic` if it panics.
+/// Every `extern "C"` function's body runs inside it (directly or through [`call`]).
+pub(crate) fn guard<T>(on_panic: T, body: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or(on_panic)
+}
+
+/// [`guard`] for fallible functions: `Ok(())` is `HOOKSIG_RESULT_OK`, a panic
+/// is `HOOKSIG_RESULT_PANIC`.
+pub(crate) fn call(body: impl FnOnce() -> Result<(), hooksig_result>) -> hooksig_result {
+    guard(hooksig_result::Panic, || body().err().unwrap_or(hooksig_result::Ok))
+}
+
+/// Borrows `len` elements at `ptr`. `len == 0` is the empty slice whatever
+/// `ptr` is (so NULL with length 0 is accepted); NULL with `len > 0` is
+/// `NULL_ARGUMENT`; a length over `isize::MAX` bytes is `INVALID_ARGUMENT`.
+///
+/// # Safety
+/// If `len > 0` and `ptr` is not NULL, `ptr` must point to `len` initialised,
+/// aligned `T`s that stay valid and unmodified for `'a`.
+pub(crate) unsafe fn slice<'a, T>(ptr: *const T, len: usize) -> Result<&'a [T], hooksig_result> {
+    if len == 0 {
+        return Ok(&[]);
+    }
+    if ptr.is_null() {
+        return Err(hooksig_result::NullArgument);
+    }
+    if len.checked_mul(size_of::<T>()).is_none_or(|bytes| bytes > isize::MAX as usize) {
+        return Err(hooksig_result::InvalidArgument);
+    }
+    // SAFETY: non-NULL, size checked above, validity and lifetime are the caller's contract.
+    Ok(unsafe { core::slice::from_raw_parts(ptr, len) })
+}
+
+/// [`slice`] of bytes read as UTF-8 text; non-UTF-8 is `INVALID_ARGUMENT`.
+///
+/// # Safety
+/// As [`slice`].
+pub(crate) unsafe fn text<'a>(ptr: *const c_char, len: usize) -> Result<&'a str, hooksig_result> {
+    // SAFETY: forwarded contract.
+    let bytes = unsafe { slice(ptr.cast::<u8>(), len) }?;
+    core::str::from_utf8(bytes).map_err(|_| hooksig_result::InvalidArgument)
+}
+
+/// An optional text argument: NULL (with length 0) is `None`.
+///
+/// # Safety
+/// As [`slice`].
+pub(crate) unsafe fn optional_text<'a>(ptr: *const c_char, len: usize) -> Result<Option<&'a str>, hooksig_result> {
+    match (ptr.is_null(), len) {
+        (true, 0) => Ok(None),
+        // SAFETY: forwarded contract.
+        _ => unsafe { text(ptr, len) }.map(Some),
+    }
+}
+
+/// Borrows the `T` at a required pointer; NULL is `NULL_ARGUMENT`.
+///
+/// # Safety
+/// A non-NULL `ptr` must point to a valid, aligned `T` that lives for `'a`.
+pub(crate) unsafe fn reference<'a, T>(ptr: *const T) -> Result<&'a T, hooksig_result> {
+    // SAFETY: the caller's contract.
+    unsafe { ptr.as_ref() }.ok_or(hooksig_result::NullArgument)
+}
+
+/// Checks that a required out-pointer is not NULL (before any work is done).
+pub(crate) fn out<T>(ptr: *mut T) -> Result<*mut T, hooksig_result> {
+    if ptr.is_null() { Err(hooksig_result::NullArgument) } else { Ok(ptr) }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::panic)]
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_the_panic_result() {
+        let result = call(|| panic!("boom"));
+        assert_eq!(result, hooksig_result::Panic);
+        assert_eq!(call(|| Ok(())), hooksig_result::Ok);
+        assert_eq!(call(|| Err(hooksig_result::NoSignature)), hooksig_result::NoSignature);
+        assert_eq!(guard(7, || panic!("boom")), 7);
+    }
+
+    #[test]
+    fn null_and_length_rules() {
+        // SAFETY: NULL/zero-length and oversize inputs are never dereferenced.
+        unsafe {
+            assert_eq!(slice::<u8>(core::ptr::null(), 0), Ok(&[][..]));
+            assert_eq!(slice::<u8>(core::ptr::null(), 1), Err(hooksig_result::NullArgument));
+            assert_eq!(slice(b"x".as_ptr(), usize::MAX), Err(hooksig_result::InvalidArgument));
+            assert_eq!(text(b"\xff".as_ptr().cast(), 1), Err(hooksig_result::InvalidArgument));
+            assert_eq!(optional_text(core::ptr::null(), 0), Ok(None));
+            assert_eq!(optional_text(core::ptr::null(), 3), Err(hooksig_result::NullArgument));
+            assert_eq!(reference::<u8>(core::ptr::null()), Err(hooksig_result::NullArgument));
+        }
+        assert_eq!(out::<u8>(core::ptr::null_mut()), Err(hooksig_result::NullArgument));
+    }
+}
