@@ -411,7 +411,12 @@ impl Run<'_> {
     }
 
     /// An alteration, tried with the window disabled; `Some(secret_index)` if it matches.
-    fn altered(&mut self, secrets: Option<&[Vec<u8>]>, headers: Option<&Headers>, body: Option<&[u8]>) -> Option<usize> {
+    fn altered(
+        &mut self,
+        secrets: Option<&[Vec<u8>]>,
+        headers: Option<&Headers>,
+        body: Option<&[u8]>,
+    ) -> Option<usize> {
         let secrets = secrets.map_or_else(|| self.secrets.clone(), <[_]>::to_vec);
         let headers = headers.map_or_else(|| self.headers.clone(), Clone::clone);
         let body = body.unwrap_or(self.body);
@@ -511,7 +516,8 @@ impl Run<'_> {
             if !is_signature {
                 continue;
             }
-            let syntax = if header_name_matches(&name, scheme::SVIX.signature) { Syntax::StandardList } else { layout.syntax };
+            let syntax =
+                if header_name_matches(&name, scheme::SVIX.signature) { Syntax::StandardList } else { layout.syntax };
             let (expected, found) = match syntax {
                 Syntax::Single { encoding, .. } | Syntax::Timestamped { encoding, .. } => (encoding, other(encoding)),
                 Syntax::StandardList => (Encoding::Base64, Encoding::Hex),
@@ -539,12 +545,8 @@ impl Run<'_> {
             return;
         }
         let layout = Layout::of(self.profile);
-        let required = [
-            Some(layout.signature),
-            layout.timestamp,
-            layout.id.filter(|_| layout.id_required),
-            layout.api_key,
-        ];
+        let required =
+            [Some(layout.signature), layout.timestamp, layout.id.filter(|_| layout.id_required), layout.api_key];
         for expected in required.into_iter().flatten() {
             if self.headers.iter().any(|(name, _)| header_name_matches(name, expected)) {
                 continue;
