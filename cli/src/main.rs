@@ -39,6 +39,12 @@ enum Command {
     Send(SendArgs),
     /// Receive deliveries on 127.0.0.1, verify each, answer 2xx or 4xx.
     Listen(ListenArgs),
+    /// List the built-in profiles.
+    Profiles {
+        /// Print JSON: [{"name", "timestamp", "id_header", "signs_request"}, …].
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Where the secrets come from: never the command line itself.
@@ -193,6 +199,10 @@ fn main() -> ExitCode {
         Command::Sign(args) => sign(&args),
         Command::Send(args) => http::send(&args),
         Command::Listen(args) => http::listen(&args),
+        Command::Profiles { json } => {
+            profiles(json);
+            Ok(())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -333,6 +343,27 @@ fn sign(args: &SignArgs) -> Outcome {
         }
     }
     Ok(())
+}
+
+fn profiles(json: bool) {
+    if json {
+        let list: Vec<serde_json::Value> = Profile::BUILTIN
+            .iter()
+            .map(|p| {
+                serde_json::json!({
+                    "name": p.name(),
+                    "timestamp": p.has_timestamp(),
+                    "id_header": p.id_header(),
+                    "signs_request": p.signs_request(),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::Value::from(list));
+    } else {
+        for p in Profile::BUILTIN {
+            println!("{}", p.name());
+        }
+    }
 }
 
 #[cfg(test)]

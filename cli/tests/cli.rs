@@ -120,6 +120,22 @@ fn verify_exit_codes() {
     }
 }
 
+#[test]
+fn profiles_lists_the_builtins() {
+    let (code, out, _) = run(hooksig().arg("profiles"));
+    assert_eq!(code, 0);
+    let names: Vec<&str> = Profile::BUILTIN.iter().map(Profile::name).collect();
+    assert_eq!(out.lines().collect::<Vec<_>>(), names);
+    let (code, out, _) = run(hooksig().args(["profiles", "--json"]));
+    assert_eq!(code, 0);
+    let list: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), names.len());
+    assert_eq!(keys(&list[0]), ["name", "timestamp", "id_header", "signs_request"]);
+    let stripe = list.as_array().unwrap().iter().find(|p| p["name"] == "stripe").unwrap();
+    assert_eq!(stripe["timestamp"], true);
+    assert_eq!(stripe["id_header"], Value::Null);
+}
+
 fn keys(value: &Value) -> Vec<&str> {
     value.as_object().unwrap().keys().map(String::as_str).collect()
 }
