@@ -15,16 +15,17 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# Starts `hooksig listen` for profile $1 in the background; sets $listener and $port.
+# Starts `hooksig listen` for profile $1 in the background, logging to $log; sets $listener and $port.
 start_listener() {
-    "$HOOKSIG" listen --profile "$1" --secret-env DEMO_SECRET --port 0 > "$tmp/listen.log" 2>&1 &
+    log="$tmp/listen-$1.log"
+    "$HOOKSIG" listen --profile "$1" --secret-env DEMO_SECRET --port 0 > "$log" 2>&1 &
     listener=$!
     port=""
     tries=0
     while [ -z "$port" ]; do
-        port=$(sed -n 's|^hooksig listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/listen.log")
+        port=$(sed -n 's|^hooksig listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$log" 2>/dev/null || true)
         tries=$((tries + 1))
-        if [ "$tries" -gt 100 ]; then echo "listen did not start" >&2; cat "$tmp/listen.log" >&2; exit 1; fi
+        if [ "$tries" -gt 100 ]; then echo "listen did not start" >&2; cat "$log" >&2; exit 1; fi
         [ -n "$port" ] || sleep 0.05
     done
 }
@@ -49,10 +50,10 @@ for profile in $("$HOOKSIG" profiles); do
     echo "-- $profile"
     sed 's/^/  send   | /' "$tmp/send.log"
     if [ "$first" = 1 ]; then
-        sed -n '2,$p' "$tmp/listen.log" | sed 's/^/  listen | /'   # verdicts and pretty bodies
+        sed -n '2,$p' "$log" | sed 's/^/  listen | /'   # verdicts and pretty bodies
         first=0
     else
-        grep -- ' -> ' "$tmp/listen.log" | sed 's/^/  listen | /'  # verdicts only
+        grep -- ' -> ' "$log" | sed 's/^/  listen | /'  # verdicts only
     fi
 done
 

@@ -462,15 +462,17 @@ impl Run<'_> {
         };
         let forms: &[KeyForm] =
             if base64_now { &[KeyForm::Utf8, KeyForm::Utf8WithoutPrefix] } else { &[KeyForm::Base64] };
+        let mut tried = alloc::vec![self.secrets.clone()];
         for &form in forms {
             // Secrets that, run through this profile's own derivation, give `form`'s key bytes.
             let Some(secrets) = self.secrets.iter().map(|s| rekey(s, form, base64_now)).collect::<Option<Vec<_>>>()
             else {
                 continue;
             };
-            if secrets == self.secrets {
+            if tried.contains(&secrets) {
                 continue;
             }
+            tried.push(secrets.clone());
             if let Some(index) = self.altered(Some(&secrets), None, None) {
                 findings.push(Finding::KeyDerivation { secret_index: index, key: form });
                 return;
