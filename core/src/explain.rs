@@ -497,6 +497,9 @@ impl Run<'_> {
         let layout = Layout::of(self.profile);
         let signature_names = [layout.signature, scheme::SVIX.signature];
         for index in 0..self.headers.len() {
+            if self.attempts >= MAX_ATTEMPTS {
+                return;
+            }
             let Some((name, value)) = self.headers.get(index).cloned() else { continue };
             if !self.wanted(&name) {
                 continue;

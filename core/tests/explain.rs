@@ -137,3 +137,50 @@ fn explain_on_a_signed_request_and_bad_arguments() {
     assert!(e.findings.is_empty());
     assert!(e.attempts <= 1);
 }
+
+#[test]
+fn work_is_bounded_by_max_attempts() {
+    // 500 quoted, conflicting signature headers: each one is a candidate alteration.
+    let values: Vec<String> = (0..500).map(|i| format!("\"sha256={i:064x}\"")).collect();
+    let headers: Vec<(&str, &str)> = values.iter().map(|v| ("X-Hub-Signature-256", v.as_str())).collect();
+    let e = explain(&Profile::GitHub, &["s\n"], Tolerance::DEFAULT, &headers, b"{\"a\": 1}\n", None, 0);
+    assert_eq!(e.verdict_code(), "MALFORMED_HEADER");
+    assert!(e.findings.is_empty());
+    assert_eq!(e.attempts, hooksig::MAX_ATTEMPTS);
+}
+
+/// Over every verify case of `testdata/vectors.json`: explain's verdict is the
+/// case's expected code, nothing is found for a delivery that verifies, and
+/// the work stays bounded.
+#[test]
+fn verdict_matches_every_vectors_case() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/vectors.json")).unwrap();
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    let bytes = |v: &Value| match v {
+        Value::String(s) => s.as_bytes().to_vec(),
+        other => hex::decode(other["hex"].as_str().unwrap()).unwrap(),
+    };
+    let mut explained = 0;
+    for case in doc["cases"].as_array().unwrap() {
+        let Ok(profile) = Profile::parse(case["scheme"].as_str().unwrap()) else { continue };
+        let secrets: Vec<Vec<u8>> = case["secrets"].as_array().unwrap().iter().map(bytes).collect();
+        let headers: Vec<(Vec<u8>, Vec<u8>)> =
+            case["headers"].as_array().unwrap().iter().map(|p| (bytes(&p[0]), bytes(&p[1]))).collect();
+        let body = match &case["body"] {
+            Value::String(s) => s.as_bytes().to_vec(),
+            _ => hex::decode(case["body_hex"].as_str().unwrap()).unwrap(),
+        };
+        let request =
+            case["request"].as_object().map(|r| (r["method"].as_str().unwrap(), r["path_and_query"].as_str().unwrap()));
+        let now = case["now"].as_u64().unwrap_or(0);
+        let e = explain(&profile, &secrets, tolerance(case), &headers, &body, request, now);
+        let name = case["name"].as_str().unwrap();
+        assert_eq!(e.verdict_code(), case["expect"].as_str().unwrap(), "{name}");
+        assert!(e.attempts <= hooksig::MAX_ATTEMPTS, "{name}");
+        if e.verdict.is_ok() {
+            assert!(e.findings.is_empty(), "{name}");
+        }
+        explained += 1;
+    }
+    assert!(explained > 400, "{explained}");
+}
