@@ -22,6 +22,15 @@ pub(crate) fn path_and_query(url: &str) -> String {
         .unwrap_or_else(|| "/".to_owned())
 }
 
+/// True for `localhost`, `127.x.y.z` and `[::1]` URLs.
+fn is_loopback(url: &str) -> bool {
+    let host = url.parse::<ureq::http::Uri>().ok().and_then(|uri| uri.host().map(str::to_owned));
+    host.is_some_and(|host| {
+        let bare = host.trim_start_matches('[').trim_end_matches(']');
+        bare.eq_ignore_ascii_case("localhost") || bare.parse::<core::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    })
+}
+
 /// The default delivery: a `webhook.test` event, like a provider's "Test webhook" button.
 fn sample_event(id: &str, timestamp: u64) -> Vec<u8> {
     json!({
@@ -68,11 +77,15 @@ pub(crate) fn send(args: &SendArgs) -> Outcome {
         request = request.header(name.as_str(), value.as_str());
     }
     let request = request.body(body).map_err(|e| Fail::Usage(format!("{}: {e}", args.url)))?;
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+    // The endpoint's own answer: no redirects followed; no proxy for a local endpoint.
+    let mut config = ureq::Agent::config_builder()
         .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(30)))
-        .build()
-        .into();
+        .max_redirects(0)
+        .timeout_global(Some(Duration::from_secs(30)));
+    if is_loopback(&args.url) {
+        config = config.proxy(None);
+    }
+    let agent: ureq::Agent = config.build().into();
     let (status, answer) = match agent.run(request) {
         Ok(response) => {
             let status = response.status();
@@ -177,5 +190,10 @@ mod tests {
         assert_eq!(tamper(b"{\"a\":19}"), b"{\"a\":18}");
         assert_eq!(tamper(b"ab"), b"ac");
         assert_eq!(tamper(b""), b"x");
+        assert!(is_loopback("http://127.0.0.1:8787/hook"));
+        assert!(is_loopback("http://LOCALHOST/"));
+        assert!(is_loopback("http://[::1]:9/"));
+        assert!(!is_loopback("https://example.com/hook"));
+        assert!(!is_loopback("not a url"));
     }
 }
