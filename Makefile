@@ -13,10 +13,12 @@ include $(sort $(wildcard mk/*.mk))
 .PHONY: help demo test lint fmt test-rust nostd vectors vectors-check doc clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-demo: ## Verify a real sample delivery of every profile, reject tampered ones, sign an S2S request
+demo: ## Sample deliveries of every profile; then the CLI: listen, send valid and tampered, explain
 	$(CARGO) run --quiet --release -p hooksig --example demo
+	$(CARGO) build --quiet --locked -p hooksig-cli
+	bash cli/demo.sh target/debug/hooksig
 
 test: lint test-rust nostd vectors-check $(TEST_TARGETS) ## Everything CI runs: lint, all tests and doctests, the no_std proof, vector freshness
 	@echo "make test: all checks passed"

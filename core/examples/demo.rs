@@ -1,6 +1,7 @@
 //! `make demo`: verifies a real sample delivery of every profile (the
 //! providers' documented or SDK-tested values), rejects a tampered copy of
-//! each with its error code, and signs an UnknownPay S2S request.
+//! each with its error code, signs an UnknownPay S2S request, and explains a
+//! failure caused by a secret with a trailing newline.
 
 use hooksig::{Profile, Verifier};
 
@@ -181,6 +182,27 @@ fn main() -> Result<(), Box<dyn core::error::Error>> {
     let verifier = Verifier::new(Profile::UnknownPayS2s, &[secret])?;
     let verdict = verifier.verify_request(&pairs, body, "POST", "/v1/deposits", 1_700_000_000);
     println!("  verified by the same core: {}", verdict.map_or_else(|e| e.code(), |_| "OK"));
+
+    println!("\nWhy a delivery fails (hooksig::explain): the GitHub sample, secret read from a file with a newline:");
+    let github = SAMPLES.iter().find(|s| s.profile == "github").ok_or("no github sample")?;
+    let secret = format!("{}\n", github.secret);
+    let tolerance = hooksig::Tolerance::DEFAULT;
+    let explained = hooksig::explain(
+        &Profile::GitHub,
+        &[secret],
+        tolerance,
+        github.headers,
+        github.body.as_bytes(),
+        None,
+        github.now,
+    );
+    println!("  verdict {}", explained.verdict_code());
+    for finding in &explained.findings {
+        println!("  {}: {finding}", finding.code());
+    }
+    if !explained.findings.contains(&hooksig::Finding::SecretWhitespace { secret_index: 0 }) {
+        failures += 1;
+    }
 
     if failures > 0 {
         return Err(format!("{failures} sample(s) did not behave as expected").into());

@@ -25,6 +25,8 @@
 //! - [`Verifier`] (`verifier.rs`) and [`sign`]/[`sign_request`] (`sign.rs`);
 //! - [`canonical_json`] (`canonical_json.rs`, feature `alloc`): AkashicPay's
 //!   canonical JSON;
+//! - [`explain`] (`explain.rs`, feature `alloc`): why a delivery failed, as
+//!   [`Finding`] codes;
 //! - [`Error`] (`error.rs`): the stable error codes.
 //!
 //! The core never reads a clock (`now` is an argument), never allocates
@@ -44,6 +46,8 @@ extern crate std;
 mod canonical_json;
 mod encoding;
 mod error;
+#[cfg(feature = "alloc")]
+mod explain;
 mod headers;
 mod mac;
 mod parse;
@@ -56,6 +60,10 @@ mod verifier;
 pub use canonical_json::{MAX_DEPTH, canonical_json};
 pub use encoding::Encoding;
 pub use error::Error;
+#[cfg(feature = "alloc")]
+pub use explain::{
+    BodyForm, Explanation, FieldValue, Finding, KeyForm, LineEnding, MAX_ATTEMPTS, MAX_EXPLAIN_BODY, explain,
+};
 pub use headers::{MAX_HEADER_LEN, header_name_matches};
 pub use mac::{MacKey, TAG_LEN, Tag};
 pub use parse::{MAX_ENTRIES, MAX_TIMESTAMP_DIGITS};

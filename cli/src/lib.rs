@@ -1,1 +1,0 @@
-//! Placeholder for `hooksig-cli`; being built on its own branch.

@@ -1,0 +1,423 @@
+//! Drives the built `hooksig` binary: every subcommand, the exit codes, the
+//! `--json` schema, `send` into `listen` on 127.0.0.1 for every built-in
+//! profile, and `explain` on every seeded failure of testdata/explain.json.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, missing_docs)]
+
+use core::sync::atomic::{AtomicUsize, Ordering};
+use std::io::{BufRead as _, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+use hooksig::Profile;
+use serde_json::Value;
+
+const GITHUB_SECRET: &str = "It's a Secret to Everybody";
+const GITHUB_SIG: &str = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
+/// Works for every profile: raw text for most, base64 after `whsec_` for Standard Webhooks.
+const ANY_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+/// A scratch directory, removed on drop.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> Scratch {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::SeqCst);
+        let dir = std::env::temp_dir().join(format!("hooksig-cli-test-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = self.0.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn hooksig() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hooksig"));
+    cmd.env("GH_SECRET", GITHUB_SECRET).env("ANY_SECRET", ANY_SECRET).env_remove("UNSET_SECRET");
+    cmd
+}
+
+fn run(cmd: &mut Command) -> (i32, String, String) {
+    let Output { status, stdout, stderr } = cmd.output().unwrap();
+    (status.code().unwrap_or(-1), String::from_utf8(stdout).unwrap(), String::from_utf8(stderr).unwrap())
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn github_verify(scratch: &Scratch, body: &[u8]) -> Command {
+    let body = scratch.file("github-body", body);
+    let mut cmd = hooksig();
+    cmd.args(["verify", "--profile", "github", "--secret-env", "GH_SECRET", "--header"])
+        .arg(format!("X-Hub-Signature-256: {GITHUB_SIG}"))
+        .args(["--body-file", path(&body)]);
+    cmd
+}
+
+#[test]
+fn verify_exit_codes() {
+    let s = Scratch::new();
+    let (code, out, _) = run(&mut github_verify(&s, b"Hello, World!"));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with("OK github delivery verified with secret #0"), "{out}");
+
+    let (code, out, _) = run(&mut github_verify(&s, b"Hello, World?"));
+    assert_eq!(code, 1);
+    assert!(out.starts_with("REJECTED SIGNATURE_MISMATCH (HTTP 401)"), "{out}");
+
+    let body = s.file("b", b"Hello, World!");
+    let usage: Vec<Vec<&str>> = vec![
+        vec!["verify", "--profile", "github", "--body-file", path(&body)],
+        vec!["verify", "--profile", "github", "--secret-env", "UNSET_SECRET", "--body-file", path(&body)],
+        vec!["verify", "--profile", "github", "--secret-env", "GH_SECRET", "--body-file", "/nonexistent/body"],
+        vec!["verify", "--profile", "github", "--secret-file", "/nonexistent/secret", "--body-file", path(&body)],
+        vec!["verify", "--profile", "no-such-profile", "--secret-env", "GH_SECRET", "--body-file", path(&body)],
+        vec!["verify", "--profile", "github", "--secret-env", "GH_SECRET", "--body-file", path(&body), "-H", "nocolon"],
+        vec!["verify", "--secret-env", "GH_SECRET", "--body-file", path(&body)],
+        vec!["verify", "--profile", "github", "--secret-env", "GH_SECRET", "--body-file", path(&body), "--bogus"],
+        vec!["verify", "--profile", "github", "--secret-env", "GH_SECRET", "--body-file", path(&body), "--now", "x"],
+        vec!["frobnicate"],
+        vec![],
+        vec![
+            "sign",
+            "--profile",
+            "github",
+            "--secret-env",
+            "GH_SECRET",
+            "--secret-env",
+            "GH_SECRET",
+            "--body-file",
+            path(&body),
+        ],
+    ];
+    for args in usage {
+        let (code, out, err) = run(hooksig().args(&args));
+        assert_eq!(code, 2, "{args:?}: {out} {err}");
+        assert!(!err.is_empty(), "{args:?}: no message");
+    }
+    // An empty secret is the endpoint's configuration error: exit 2, not "rejected".
+    let empty = s.file("empty-secret", b"");
+    let (code, _, err) =
+        run(hooksig().args(["verify", "-p", "github", "--secret-file", path(&empty), "--body-file", path(&body)]));
+    assert_eq!(code, 2);
+    assert!(err.contains("INVALID_SECRET"), "{err}");
+    let (code, out, _) = run(hooksig().args(["--help"]));
+    assert_eq!(code, 0);
+    for sub in ["verify", "explain", "sign", "send", "listen"] {
+        assert!(out.contains(sub), "{sub} missing from --help");
+    }
+}
+
+#[test]
+fn profiles_lists_the_builtins() {
+    let (code, out, _) = run(hooksig().arg("profiles"));
+    assert_eq!(code, 0);
+    let names: Vec<&str> = Profile::BUILTIN.iter().map(Profile::name).collect();
+    assert_eq!(out.lines().collect::<Vec<_>>(), names);
+    let (code, out, _) = run(hooksig().args(["profiles", "--json"]));
+    assert_eq!(code, 0);
+    let list: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), names.len());
+    assert_eq!(keys(&list[0]), ["name", "timestamp", "id_header", "signs_request"]);
+    let stripe = list.as_array().unwrap().iter().find(|p| p["name"] == "stripe").unwrap();
+    assert_eq!(stripe["timestamp"], true);
+    assert_eq!(stripe["id_header"], Value::Null);
+}
+
+fn keys(value: &Value) -> Vec<&str> {
+    value.as_object().unwrap().keys().map(String::as_str).collect()
+}
+
+#[test]
+fn verify_and_explain_json_schema() {
+    let s = Scratch::new();
+    let (code, out, _) = run(github_verify(&s, b"Hello, World!").arg("--json"));
+    assert_eq!(code, 0);
+    let ok: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(keys(&ok), ["valid", "code", "message", "http_status", "profile", "secret_index", "timestamp", "id"]);
+    assert_eq!(ok["valid"], true);
+    assert_eq!(ok["code"], "OK");
+    assert_eq!(ok["message"], Value::Null);
+    assert_eq!(ok["http_status"], 200);
+    assert_eq!(ok["profile"], "github");
+    assert_eq!(ok["secret_index"], 0);
+
+    let (code, out, _) = run(github_verify(&s, b"tampered").arg("--json"));
+    assert_eq!(code, 1);
+    let bad: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(bad["valid"], false);
+    assert_eq!(bad["code"], "SIGNATURE_MISMATCH");
+    assert_eq!(bad["http_status"], 401);
+    assert!(bad["message"].as_str().unwrap().contains("no signature matches"));
+    assert_eq!(bad["secret_index"], Value::Null);
+
+    // explain: the same object plus `findings`, each {code, message, …fields}.
+    let body = s.file("b", b"Hello, World!");
+    let secret = s.file("secret", format!("{GITHUB_SECRET}\n").as_bytes());
+    let (code, out, _) = run(hooksig()
+        .args(["explain", "--json", "-p", "github", "--secret-file", path(&secret), "--body-file", path(&body)])
+        .arg("--header")
+        .arg(format!("X-Hub-Signature-256: {GITHUB_SIG}")));
+    assert_eq!(code, 1);
+    let explained: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(keys(&explained).last(), Some(&"findings"));
+    let finding = &explained["findings"][0];
+    assert_eq!(keys(finding), ["code", "message", "secret_index"]);
+    assert_eq!(finding["code"], "SECRET_WHITESPACE");
+    assert_eq!(finding["secret_index"], 0);
+}
+
+#[test]
+fn explain_prints_one_line_per_finding() {
+    let s = Scratch::new();
+    let body = s.file("b", b"Hello, World!");
+    let secret = s.file("secret", format!("{GITHUB_SECRET}\n").as_bytes());
+    let (code, out, _) = run(hooksig()
+        .args(["explain", "-p", "github", "--secret-file", path(&secret), "--body-file", path(&body)])
+        .arg("-H")
+        .arg(format!("X-Hub-Signature-256: {GITHUB_SIG}")));
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(lines[0].starts_with("REJECTED SIGNATURE_MISMATCH"));
+    assert!(lines[1].starts_with("  SECRET_WHITESPACE: secret #0 has whitespace"), "{out}");
+
+    // A plain wrong secret: rejected, and explain says no known cause applies.
+    let (code, out, _) = run(hooksig()
+        .env("WRONG", "nope")
+        .args(["explain", "-p", "github", "--secret-env", "WRONG", "--body-file", path(&body)])
+        .arg("-H")
+        .arg(format!("X-Hub-Signature-256: {GITHUB_SIG}")));
+    assert_eq!(code, 1);
+    assert!(out.contains("no known cause found"), "{out}");
+}
+
+fn signed(profile: &str, body: &Path, extra: &[&str]) -> Vec<(String, String)> {
+    let (code, out, err) = run(hooksig()
+        .args(["sign", "--json", "--profile", profile, "--secret-env", "ANY_SECRET", "--body-file", path(body)])
+        .args(["--timestamp", "1700000000"])
+        .args(extra));
+    assert_eq!(code, 0, "{profile}: {err}");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(keys(&doc), ["headers"]);
+    doc["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|pair| (pair[0].as_str().unwrap().to_owned(), pair[1].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+#[test]
+fn sign_round_trips_through_verify_for_every_profile() {
+    let s = Scratch::new();
+    let body = s.file("body.json", br#"{"id":"evt_1","amount":1250}"#);
+    let tampered = s.file("tampered.json", br#"{"id":"evt_1","amount":1251}"#);
+    for profile in Profile::BUILTIN {
+        let name = profile.name();
+        let request: &[&str] =
+            if profile.signs_request() { &["--method", "POST", "--path", "/v1/hook?a=1"] } else { &[] };
+        let headers = signed(name, &body, request);
+        assert!(!headers.is_empty(), "{name}");
+        for (file, want) in [(&body, 0), (&tampered, 1)] {
+            let mut cmd = hooksig();
+            cmd.args(["verify", "-p", name, "--secret-env", "ANY_SECRET", "--body-file", path(file)]);
+            cmd.args(["--now", "1700000000"]).args(request);
+            for (n, v) in &headers {
+                cmd.arg("--header").arg(format!("{n}: {v}"));
+            }
+            let (code, out, err) = run(&mut cmd);
+            assert_eq!(code, want, "{name} {}: {out} {err}", file.display());
+        }
+    }
+    // Human output is `Name: value` lines; --curl is a ready command.
+    let (code, out, _) =
+        run(hooksig().args(["sign", "-p", "github", "--secret-env", "GH_SECRET", "--body-file", path(&body)]));
+    assert_eq!(code, 0);
+    assert!(out.starts_with("X-Hub-Signature-256: sha256="), "{out}");
+    let (code, out, _) = run(hooksig()
+        .args([
+            "sign",
+            "-p",
+            "stripe",
+            "--secret-env",
+            "ANY_SECRET",
+            "--body-file",
+            path(&body),
+            "--timestamp",
+            "1700000000",
+        ])
+        .args(["--curl", "https://example.com/hook"]));
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("curl -X 'POST' 'https://example.com/hook' -H 'Stripe-Signature: t=1700000000,v1="),
+        "{out}"
+    );
+    assert!(out.trim_end().ends_with(&format!("--data-binary '@{}'", path(&body))), "{out}");
+}
+
+/// A `listen` child, killed if the test fails before it exits by itself.
+struct Listener {
+    child: Child,
+    lines: std::io::Lines<BufReader<std::process::ChildStdout>>,
+    port: u16,
+}
+
+impl Listener {
+    fn start(profile: &str, max_requests: u32) -> Listener {
+        let mut child = hooksig()
+            .args(["listen", "--json", "--port", "0", "-p", profile, "--secret-env", "ANY_SECRET"])
+            .args(["--max-requests", &max_requests.to_string()])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let first = lines.next().unwrap().unwrap();
+        let port = first.split("http://127.0.0.1:").nth(1).unwrap().split('/').next().unwrap().parse().unwrap();
+        Listener { child, lines, port }
+    }
+
+    fn next_json(&mut self) -> Value {
+        serde_json::from_str(&self.lines.next().unwrap().unwrap()).unwrap()
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+        }
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn send_into_listen_for_every_profile() {
+    for profile in Profile::BUILTIN {
+        let name = profile.name();
+        let mut listener = Listener::start(name, 2);
+        let url = format!("http://127.0.0.1:{}/webhooks/{name}?test=1", listener.port);
+
+        let (code, out, err) = run(hooksig().args(["send", &url, "-p", name, "--secret-env", "ANY_SECRET"]));
+        assert_eq!(code, 0, "{name}: {out} {err}");
+        assert!(out.contains("HTTP 200"), "{name}: {out}");
+        let got = listener.next_json();
+        assert_eq!(got["valid"], true, "{name}: {got}");
+        assert_eq!(got["code"], "OK");
+        assert_eq!(got["method"], "POST");
+        assert_eq!(got["path"], format!("/webhooks/{name}?test=1"));
+        let body: Value = serde_json::from_str(got["body"].as_str().unwrap()).unwrap();
+        assert_eq!(body["event_type"], "webhook.test");
+        if profile.id_header().is_some() {
+            assert!(got["id"].as_str().unwrap().starts_with("evt_test_"), "{name}: {got}");
+        }
+
+        let (code, out, _) =
+            run(hooksig().args(["send", &url, "-p", name, "--secret-env", "ANY_SECRET", "--tamper", "--json"]));
+        assert_eq!(code, 1, "{name}: {out}");
+        let sent: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(sent["status"], 401, "{name}: {sent}");
+        assert_eq!(sent["tampered"], true);
+        let answer: Value = serde_json::from_str(sent["response"].as_str().unwrap()).unwrap();
+        assert_eq!(answer, serde_json::json!({"ok": false, "code": "SIGNATURE_MISMATCH"}));
+        let got = listener.next_json();
+        assert_eq!(got["valid"], false);
+        assert_eq!(got["code"], "SIGNATURE_MISMATCH");
+        assert_eq!(got["http_status"], 401);
+
+        let status = listener.child.wait().unwrap();
+        assert!(status.success(), "{name}: listen exited with {status}");
+    }
+}
+
+#[test]
+fn listen_answers_400_to_an_unsigned_request_and_send_reports_it() {
+    let s = Scratch::new();
+    let mut listener = Listener::start("github", 1);
+    let body = s.file("form", b"a=1");
+    // Signed for Slack, received by a GitHub endpoint: the signature header is missing.
+    let url = format!("http://127.0.0.1:{}/", listener.port);
+    let (code, out, _) = run(hooksig()
+        .args(["send", &url, "-p", "slack", "--secret-env", "ANY_SECRET", "--body-file", path(&body)])
+        .args(["--content-type", "application/x-www-form-urlencoded"]));
+    assert_eq!(code, 1);
+    assert!(out.contains("HTTP 400"), "{out}");
+    assert!(out.contains("MISSING_HEADER"), "{out}");
+    let got = listener.next_json();
+    assert_eq!(got["code"], "MISSING_HEADER");
+    assert_eq!(got["body"], "a=1");
+    assert!(listener.child.wait().unwrap().success());
+
+    // Nothing listening: send fails with exit 1 and says why.
+    drop(listener);
+    let (code, _, err) = run(hooksig().args(["send", &url, "-p", "github", "--secret-env", "ANY_SECRET"]));
+    assert_eq!(code, 1);
+    assert!(err.contains("failed"), "{err}");
+}
+
+#[test]
+fn explain_finds_every_seeded_cause() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/explain.json")).unwrap();
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    let cases = doc["cases"].as_array().unwrap();
+    assert!(cases.len() >= 20);
+    let s = Scratch::new();
+    let mut failures = Vec::new();
+    for (i, case) in cases.iter().enumerate() {
+        let name = case["name"].as_str().unwrap();
+        let body = s.file(&format!("body-{i}"), case["body"].as_str().unwrap().as_bytes());
+        let mut cmd = hooksig();
+        cmd.args(["explain", "--json", "--profile", case["scheme"].as_str().unwrap(), "--body-file", path(&body)]);
+        for (j, secret) in case["secrets"].as_array().unwrap().iter().enumerate() {
+            let var = format!("EXPLAIN_SECRET_{j}");
+            cmd.env(&var, secret.as_str().unwrap()).args(["--secret-env", &var]);
+        }
+        for pair in case["headers"].as_array().unwrap() {
+            cmd.arg("--header").arg(format!("{}: {}", pair[0].as_str().unwrap(), pair[1].as_str().unwrap()));
+        }
+        cmd.args(["--now", &case["now"].as_u64().unwrap().to_string()]);
+        match &case["tolerance"] {
+            Value::Null => {}
+            Value::String(d) if d == "disabled" => {
+                cmd.arg("--no-window");
+            }
+            window => {
+                cmd.args(["--past", &window["past"].to_string(), "--future", &window["future"].to_string()]);
+            }
+        }
+        let (code, out, err) = run(&mut cmd);
+        let Ok(mut got) = serde_json::from_str::<Value>(&out) else {
+            failures.push(format!("{name}: no JSON: {out} {err}"));
+            continue;
+        };
+        let expect = case["expect"].as_str().unwrap();
+        let want_code = match expect {
+            "OK" => 0,
+            "INVALID_SECRET" | "INVALID_ARGUMENT" => 2,
+            _ => 1,
+        };
+        for finding in got["findings"].as_array_mut().unwrap() {
+            let message = finding.as_object_mut().unwrap().remove("message").unwrap();
+            assert!(!message.as_str().unwrap().is_empty());
+        }
+        if got["code"] != expect || got["findings"] != case["findings"] || code != want_code {
+            failures.push(format!(
+                "{name}: exit {code}, got {} {}, want {expect} {}",
+                got["code"], got["findings"], case["findings"]
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} cases:\n{}", failures.len(), cases.len(), failures.join("\n"));
+}

@@ -1,0 +1,186 @@
+//! Runs every case of `testdata/explain.json` through `hooksig::explain`:
+//! the verdict must be the case's `expect` and the findings exactly the
+//! case's `findings` (codes and fields, in order).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, missing_docs)]
+
+use hooksig::{FieldValue, Finding, Profile, Tolerance, Verifier, explain};
+use serde_json::{Map, Value};
+
+fn load() -> Vec<Value> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/explain.json");
+    let text = std::fs::read_to_string(path).expect("testdata/explain.json");
+    let doc: Value = serde_json::from_str(&text).expect("explain.json is JSON");
+    doc["cases"].as_array().expect("cases").clone()
+}
+
+fn tolerance(case: &Value) -> Tolerance {
+    match &case["tolerance"] {
+        Value::Null => Tolerance::DEFAULT,
+        Value::String(s) if s == "disabled" => Tolerance::Disabled,
+        Value::Object(o) => {
+            Tolerance::Window { past: o["past"].as_u64().unwrap(), future: o["future"].as_u64().unwrap() }
+        }
+        other => panic!("bad tolerance {other}"),
+    }
+}
+
+/// A finding as the JSON object the vectors (and `hooksig explain --json`) use.
+fn to_json(finding: &Finding) -> Value {
+    let mut object = Map::new();
+    object.insert("code".into(), finding.code().into());
+    for (name, value) in finding.fields() {
+        let value = match value {
+            FieldValue::Text(text) => Value::from(text),
+            FieldValue::Integer(n) => Value::from(n),
+        };
+        object.insert(name.into(), value);
+    }
+    Value::Object(object)
+}
+
+fn run(case: &Value) -> Result<(), String> {
+    let profile = Profile::parse(case["scheme"].as_str().unwrap()).map_err(|e| e.code().to_owned())?;
+    let secrets: Vec<&str> = case["secrets"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
+    let headers: Vec<(&str, &str)> = case["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|pair| (pair[0].as_str().unwrap(), pair[1].as_str().unwrap()))
+        .collect();
+    let body = case["body"].as_str().unwrap().as_bytes();
+    let now = case["now"].as_u64().unwrap_or(0);
+    let explanation = explain(&profile, &secrets, tolerance(case), &headers, body, None, now);
+
+    // The verdict is exactly what `verify` says.
+    let verified = Verifier::new(profile, &secrets)
+        .map(|v| v.with_tolerance(tolerance(case)))
+        .and_then(|v| v.verify(&headers, body, now).map(|ok| ok.secret_index));
+    if verified != explanation.verdict {
+        return Err(format!("verdict {:?} but verify gives {verified:?}", explanation.verdict));
+    }
+    let expect = case["expect"].as_str().unwrap();
+    if explanation.verdict_code() != expect {
+        return Err(format!("verdict {}, expected {expect}", explanation.verdict_code()));
+    }
+    let found: Vec<Value> = explanation.findings.iter().map(to_json).collect();
+    if Value::from(found.clone()) != case["findings"] {
+        return Err(format!("findings {found:?}, expected {}", case["findings"]));
+    }
+    if explanation.attempts > hooksig::MAX_ATTEMPTS {
+        return Err(format!("{} attempts", explanation.attempts));
+    }
+    // Every finding has a one-line explanation.
+    for finding in &explanation.findings {
+        let line = finding.to_string();
+        if line.is_empty() || line.contains('\n') {
+            return Err(format!("{}: bad message {line:?}", finding.code()));
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn every_explain_case() {
+    let cases = load();
+    assert!(cases.len() >= 20, "only {} cases", cases.len());
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|case| run(case).err().map(|e| format!("{}: {e}", case["name"].as_str().unwrap_or("?"))))
+        .collect();
+    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
+}
+
+#[test]
+fn every_finding_code_has_a_case() {
+    let codes: std::collections::BTreeSet<String> = load()
+        .iter()
+        .flat_map(|c| c["findings"].as_array().unwrap().clone())
+        .map(|f| f["code"].as_str().unwrap().to_owned())
+        .collect();
+    for code in [
+        "SECRET_WHITESPACE",
+        "KEY_DERIVATION",
+        "OTHER_PROFILE",
+        "BODY_RESERIALIZED",
+        "LINE_ENDINGS",
+        "CLOCK_SKEW",
+        "HEADER_VALUE_QUOTED",
+        "WRONG_ENCODING",
+        "HEADER_NAME_CLOSE",
+    ] {
+        assert!(codes.contains(code), "no case for {code}");
+    }
+}
+
+#[test]
+fn explain_on_a_signed_request_and_bad_arguments() {
+    // UnknownPay S2S: the request line is part of the MAC; a trailing-newline secret is found.
+    let signed = hooksig::sign_request(b"s2s-secret", "POST", "/v1/deposits", b"{}", 1_700_000_000, Some("k")).unwrap();
+    let headers: Vec<(&str, &str)> = signed.iter().map(|h| (h.name(), h.value())).collect();
+    let request = Some(("POST", "/v1/deposits"));
+    let e = explain(
+        &Profile::UnknownPayS2s,
+        &["s2s-secret\n"],
+        Tolerance::DEFAULT,
+        &headers,
+        b"{}",
+        request,
+        1_700_000_000,
+    );
+    assert_eq!(e.verdict_code(), "SIGNATURE_MISMATCH");
+    assert_eq!(e.findings, vec![Finding::SecretWhitespace { secret_index: 0 }]);
+    // No secrets at all: the verdict says so and nothing is attempted beyond it.
+    let none: [&str; 0] = [];
+    let e = explain(&Profile::GitHub, &none, Tolerance::DEFAULT, &headers, b"{}", None, 0);
+    assert_eq!(e.verdict_code(), "INVALID_ARGUMENT");
+    assert!(e.findings.is_empty());
+    assert!(e.attempts <= 1);
+}
+
+#[test]
+fn work_is_bounded_by_max_attempts() {
+    // 500 quoted, conflicting signature headers: each one is a candidate alteration.
+    let values: Vec<String> = (0..500).map(|i| format!("\"sha256={i:064x}\"")).collect();
+    let headers: Vec<(&str, &str)> = values.iter().map(|v| ("X-Hub-Signature-256", v.as_str())).collect();
+    let e = explain(&Profile::GitHub, &["s\n"], Tolerance::DEFAULT, &headers, b"{\"a\": 1}\n", None, 0);
+    assert_eq!(e.verdict_code(), "MALFORMED_HEADER");
+    assert!(e.findings.is_empty());
+    assert_eq!(e.attempts, hooksig::MAX_ATTEMPTS);
+}
+
+/// Over every verify case of `testdata/vectors.json`: explain's verdict is the
+/// case's expected code, nothing is found for a delivery that verifies, and
+/// the work stays bounded.
+#[test]
+fn verdict_matches_every_vectors_case() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/vectors.json")).unwrap();
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    let bytes = |v: &Value| match v {
+        Value::String(s) => s.as_bytes().to_vec(),
+        other => hex::decode(other["hex"].as_str().unwrap()).unwrap(),
+    };
+    let mut explained = 0;
+    for case in doc["cases"].as_array().unwrap() {
+        let Ok(profile) = Profile::parse(case["scheme"].as_str().unwrap()) else { continue };
+        let secrets: Vec<Vec<u8>> = case["secrets"].as_array().unwrap().iter().map(bytes).collect();
+        let headers: Vec<(Vec<u8>, Vec<u8>)> =
+            case["headers"].as_array().unwrap().iter().map(|p| (bytes(&p[0]), bytes(&p[1]))).collect();
+        let body = match &case["body"] {
+            Value::String(s) => s.as_bytes().to_vec(),
+            _ => hex::decode(case["body_hex"].as_str().unwrap()).unwrap(),
+        };
+        let request =
+            case["request"].as_object().map(|r| (r["method"].as_str().unwrap(), r["path_and_query"].as_str().unwrap()));
+        let now = case["now"].as_u64().unwrap_or(0);
+        let e = explain(&profile, &secrets, tolerance(case), &headers, &body, request, now);
+        let name = case["name"].as_str().unwrap();
+        assert_eq!(e.verdict_code(), case["expect"].as_str().unwrap(), "{name}");
+        assert!(e.attempts <= hooksig::MAX_ATTEMPTS, "{name}");
+        if e.verdict.is_ok() {
+            assert!(e.findings.is_empty(), "{name}");
+        }
+        explained += 1;
+    }
+    assert!(explained > 400, "{explained}");
+}
