@@ -307,7 +307,12 @@ struct PyVerified {
 
 impl From<hooksig::Verified<'_>> for PyVerified {
     fn from(v: hooksig::Verified<'_>) -> Self {
-        PyVerified { scheme: v.scheme, secret_index: v.secret_index, timestamp: v.timestamp, id: v.id.map(str::to_owned) }
+        PyVerified {
+            scheme: v.scheme,
+            secret_index: v.secret_index,
+            timestamp: v.timestamp,
+            id: v.id.map(str::to_owned),
+        }
     }
 }
 
