@@ -355,9 +355,8 @@ impl PyVerifier {
         body: &Bound<'_, PyAny>,
         kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<PyVerified> {
-        let py = headers.py();
-        let [now] = options(py, kwargs, ["now"])?;
-        verify_with(&self.inner, headers, body, now.as_ref())
+        let [now] = options(headers.py(), kwargs, ["now"])?;
+        verify_with(&self.inner, headers, body, None, now.as_ref())
     }
 
     /// Verifies a signed request (UnknownPay S2S): the headers, the body and
@@ -373,11 +372,7 @@ impl PyVerifier {
         let [method, path, now] = options(py, kwargs, ["method", "path_and_query", "now"])?;
         let method = text(method.as_ref().ok_or_else(|| invalid(py, None))?)?;
         let path = text(path.as_ref().ok_or_else(|| invalid(py, None))?)?;
-        let now = now_or_clock(now.as_ref())?;
-        let headers = wanted_headers(&self.inner, headers)?;
-        let verifier = &self.inner;
-        with_body(body, |body| verifier.verify_request(&headers, body, method, path, now).map(PyVerified::from))?
-            .or_raise(py)
+        verify_with(&self.inner, headers, body, Some((method, path)), now.as_ref())
     }
 
     fn __repr__(&self) -> String {
@@ -385,16 +380,22 @@ impl PyVerifier {
     }
 }
 
+/// `verify`, or `verify_request` when the caller gave a request line.
 fn verify_with(
     verifier: &Verifier,
     headers: &Bound<'_, PyAny>,
     body: &Bound<'_, PyAny>,
+    request: Option<(&str, &str)>,
     now: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyVerified> {
     let py = headers.py();
     let now = now_or_clock(now)?;
     let headers = wanted_headers(verifier, headers)?;
-    with_body(body, |body| verifier.verify(&headers, body, now).map(PyVerified::from))?.or_raise(py)
+    let verified = with_body(body, |body| match request {
+        None => verifier.verify(&headers, body, now).map(PyVerified::from),
+        Some((method, path)) => verifier.verify_request(&headers, body, method, path, now).map(PyVerified::from),
+    })?;
+    verified.or_raise(py)
 }
 
 /// One-shot verification (prefer a long-lived `Verifier` in a server).
@@ -409,7 +410,7 @@ fn verify(
 ) -> PyResult<PyVerified> {
     let [now, tol, past, future] = options(profile.py(), kwargs, ["now", "tolerance", "past", "future"])?;
     let verifier = build(profile, secrets, [tol, past, future])?;
-    verify_with(&verifier, headers, body, now.as_ref())
+    verify_with(&verifier, headers, body, None, now.as_ref())
 }
 
 fn header_dict<'py>(py: Python<'py>, headers: Result<Vec<(String, String)>, Error>) -> PyResult<Bound<'py, PyDict>> {

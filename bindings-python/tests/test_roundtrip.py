@@ -7,6 +7,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import BaseWSGIServer, make_server
@@ -64,3 +65,13 @@ def test_tampered_deliveries_are_refused(server: BaseWSGIServer) -> None:
     ]
     for sent_body, sent_headers, status, error in cases:
         assert post(server, sent_body, sent_headers) == (status, {"error": error})
+
+
+def test_readme_example_is_this_file() -> None:
+    """The README's Python example is quoted verbatim from examples/flask_app.py."""
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Python\n", 1)[1].split("\n## ", 1)[0]
+    snippet = section.split("```python\n", 1)[1].split("```", 1)[0]
+    assert snippet.count("\n") > 10
+    assert snippet in (root / "bindings-python" / "examples" / "flask_app.py").read_text(encoding="utf-8")
