@@ -467,7 +467,9 @@ fn sign_request<'py>(
     header_dict(py, signed)
 }
 
-/// The compiled module; `hooksig/__init__.py` re-exports it.
+/// The compiled module; `hooksig/__init__.py` re-exports it. It keeps pyo3's
+/// default `gil_used = true` (a free-threaded interpreter re-enables the GIL
+/// for it): small mutable buffers are read in place under the GIL.
 #[pymodule]
 fn _hooksig(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
