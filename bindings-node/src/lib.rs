@@ -15,7 +15,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use hooksig::{Error, Profile, Tolerance};
 use napi::bindgen_prelude::{
-    Array, ArrayBuffer, Either, Either3, Either5, Function, Null, Object, Uint8ArraySlice, Unknown, Utf16String,
+    Array, ArrayBuffer, Either, Either3, Either4, Either5, Function, Null, Object, Uint8ArraySlice, Unknown,
+    Utf16String,
 };
 use napi::{Env, JsString, JsValue};
 use napi_derive::napi;
@@ -184,6 +185,9 @@ fn tolerance(object: Option<&Object<'_>>) -> Result<Tolerance, Error> {
 /// A header name or value: a ByteString, or exact bytes.
 type HeaderText<'a> = Either3<Utf16String, Uint8ArraySlice<'a>, Unknown<'a>>;
 
+/// A header value in an object: one value, or an array of values.
+type HeaderValue<'a> = Either4<Utf16String, Uint8ArraySlice<'a>, Array<'a>, Unknown<'a>>;
+
 /// A ByteString's bytes; `None` if a character does not fit in a byte.
 fn latin1(text: &[u16]) -> Option<Vec<u8>> {
     text.iter().map(|&unit| u8::try_from(unit).ok()).collect()
@@ -206,22 +210,28 @@ struct Headers<'v> {
 
 impl Headers<'_> {
     /// Adds one value (or each value of an array) under `name`, if wanted.
-    fn push(&mut self, name: &[u8], value: Either<HeaderText<'_>, Array<'_>>) -> Result<(), Error> {
+    fn push(&mut self, name: &[u8], value: HeaderValue<'_>) -> Result<(), Error> {
         if !self.verifier.wants_header(name) {
             return Ok(());
         }
         match value {
-            Either::A(single) => self.push_one(name, &single),
-            Either::B(list) => (0..list.len()).try_for_each(|i| {
+            Either4::A(text) => self.push_one(name, Either3::A(text)),
+            Either4::B(bytes) => self.push_one(name, Either3::B(bytes)),
+            Either4::C(list) => (0..list.len()).try_for_each(|i| {
                 let value = list.get::<HeaderText<'_>>(i).or_invalid()?.ok_or(Error::InvalidArgument)?;
-                self.push_one(name, &value)
+                self.push_one(name, value)
             }),
+            Either4::D(_) => Err(Error::InvalidArgument),
         }
     }
 
-    fn push_one(&mut self, name: &[u8], value: &HeaderText<'_>) -> Result<(), Error> {
+    fn push_wanted(&mut self, name: &[u8], value: HeaderText<'_>) -> Result<(), Error> {
+        if self.verifier.wants_header(name) { self.push_one(name, value) } else { Ok(()) }
+    }
+
+    fn push_one(&mut self, name: &[u8], value: HeaderText<'_>) -> Result<(), Error> {
         let value = match value {
-            Either3::A(text) => latin1(text).ok_or(Error::MalformedHeader)?,
+            Either3::A(text) => latin1(&text).ok_or(Error::MalformedHeader)?,
             Either3::B(bytes) => bytes.to_vec(),
             Either3::C(_) => return Err(Error::InvalidArgument),
         };
@@ -245,8 +255,8 @@ impl Headers<'_> {
         for i in (0..list.len()).step_by(2) {
             let name = list.get::<HeaderText<'_>>(i).or_invalid()?.ok_or(Error::InvalidArgument)?;
             if let Some(name) = name_bytes(&name)? {
-                let value = list.get(i + 1).or_invalid()?.ok_or(Error::InvalidArgument)?;
-                self.push(&name, Either::A(value))?;
+                let value = list.get::<HeaderText<'_>>(i + 1).or_invalid()?.ok_or(Error::InvalidArgument)?;
+                self.push_wanted(&name, value)?;
             }
         }
         Ok(())
@@ -259,8 +269,8 @@ impl Headers<'_> {
         let name = pair.get::<HeaderText<'_>>(0).or_invalid()?.ok_or(Error::InvalidArgument)?;
         match name_bytes(&name)? {
             Some(name) => {
-                let value = pair.get(1).or_invalid()?.ok_or(Error::InvalidArgument)?;
-                self.push(&name, Either::A(value))
+                let value = pair.get::<HeaderText<'_>>(1).or_invalid()?.ok_or(Error::InvalidArgument)?;
+                self.push_wanted(&name, value)
             }
             None => Ok(()),
         }
@@ -356,7 +366,11 @@ pub struct ErrorInfo {
 pub fn error_codes() -> Vec<ErrorInfo> {
     Error::ALL
         .iter()
-        .map(|e| ErrorInfo { code: e.code().to_owned(), http_status: e.http_status().into(), message: e.message().to_owned() })
+        .map(|e| ErrorInfo {
+            code: e.code().to_owned(),
+            http_status: e.http_status().into(),
+            message: e.message().to_owned(),
+        })
         .collect()
 }
 
@@ -379,7 +393,10 @@ pub struct JsVerifier {
     inner: hooksig::Verifier,
 }
 
-fn build(profile_arg: &Either<String, Unknown<'_>>, options_arg: Option<&Object<'_>>) -> Result<hooksig::Verifier, Error> {
+fn build(
+    profile_arg: &Either<String, Unknown<'_>>,
+    options_arg: Option<&Object<'_>>,
+) -> Result<hooksig::Verifier, Error> {
     let profile = profile(profile_arg)?;
     let secrets = secrets(field(options_arg, "secrets")?)?;
     Ok(hooksig::Verifier::new(profile, &secrets)?.with_tolerance(tolerance(options_arg)?))
@@ -391,10 +408,7 @@ impl JsVerifier {
     /// provider displays them; `tolerance`: seconds either way (default 300,
     /// `null` disables the window); `past`/`future` override one side.
     #[napi(constructor, ts_args_type = "profile: string, options: VerifierOptions")]
-    pub fn new(
-        profile: Either<String, Unknown<'_>>,
-        options_arg: OptionsArg<'_>,
-    ) -> napi::Result<JsVerifier, Code> {
+    pub fn new(profile: Either<String, Unknown<'_>>, options_arg: OptionsArg<'_>) -> napi::Result<JsVerifier, Code> {
         guard(|| Ok(JsVerifier { inner: build(&profile, as_options(options_arg)?.as_ref())? }))
     }
 
@@ -437,8 +451,7 @@ impl JsVerifier {
     }
 }
 
-type SecretsOrOptions<'a> =
-    Either5<Array<'a>, Uint8ArraySlice<'a>, String, Object<'a>, Unknown<'a>>;
+type SecretsOrOptions<'a> = Either5<Array<'a>, Uint8ArraySlice<'a>, String, Object<'a>, Unknown<'a>>;
 
 /// One-shot verification. The second argument is the secret(s), or the
 /// same options object `new Verifier` takes. Prefer a long-lived `Verifier`.
