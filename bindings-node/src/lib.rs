@@ -537,3 +537,13 @@ pub fn sign_request<'e>(
         header_object(env, &signed)
     })
 }
+
+
+/// Panics inside [`guard`], so that the tests can prove a panic reaches JS as
+/// `INTERNAL` instead of aborting the process. Not part of the typed API.
+#[doc(hidden)]
+#[napi(js_name = "__panicForTests", skip_typescript)]
+pub fn panic_for_tests() -> napi::Result<(), Code> {
+    #[allow(clippy::panic)]
+    guard(|| panic!("hooksig-node: the panic the tests ask for"))
+}
