@@ -154,3 +154,15 @@ describe('WHATWG Headers', () => {
     assert.equal(verified.timestamp, timestamp)
   })
 })
+
+describe('README', () => {
+  test("the Node section's example is examples/express.mjs, which the tests above run", async () => {
+    const { readFile } = await import('node:fs/promises')
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8')
+    const section = readme.slice(readme.indexOf('## Node'))
+    const snippet = section.slice(section.indexOf('```js\n') + 6, section.indexOf('```\n', section.indexOf('```js\n') + 6))
+    const example = await readFile(new URL('../examples/express.mjs', import.meta.url), 'utf8')
+    assert.ok(snippet.length > 200, 'no js example in the Node section')
+    assert.ok(example.includes(snippet), 'README Node example differs from examples/express.mjs')
+  })
+})

@@ -205,15 +205,15 @@ fn name_bytes(name: &HeaderText<'_>) -> Result<Option<Vec<u8>>, Error> {
 /// The headers the verifier reads, collected from any supported shape.
 struct Headers<'v> {
     verifier: &'v hooksig::Verifier,
-    pairs: Vec<(Vec<u8>, Vec<u8>)>,
+    pairs: Pairs,
 }
 
+/// `(name, value)` byte pairs, as the core takes them.
+type Pairs = Vec<(Vec<u8>, Vec<u8>)>;
+
 impl Headers<'_> {
-    /// Adds one value (or each value of an array) under `name`, if wanted.
-    fn push(&mut self, name: &[u8], value: HeaderValue<'_>) -> Result<(), Error> {
-        if !self.verifier.wants_header(name) {
-            return Ok(());
-        }
+    /// Adds one value, or each value of an array, under a wanted `name`.
+    fn push_values(&mut self, name: &[u8], value: HeaderValue<'_>) -> Result<(), Error> {
         match value {
             Either4::A(text) => self.push_one(name, Either3::A(text)),
             Either4::B(bytes) => self.push_one(name, Either3::B(bytes)),
@@ -240,12 +240,12 @@ impl Headers<'_> {
     }
 
     /// `[[name, value], …]` or a flat `rawHeaders` list `[name, value, …]`.
-    fn from_array(&mut self, list: &Array<'_>) -> Result<(), Error> {
+    fn add_array(&mut self, list: &Array<'_>) -> Result<(), Error> {
         let pairs = list.get::<Either<Array<'_>, Unknown<'_>>>(0).or_invalid()?;
         if let Some(Either::A(_)) = pairs {
             for i in 0..list.len() {
                 let pair = list.get::<Array<'_>>(i).or_invalid()?.ok_or(Error::InvalidArgument)?;
-                self.from_pair(&pair)?;
+                self.add_pair(&pair)?;
             }
             return Ok(());
         }
@@ -262,7 +262,7 @@ impl Headers<'_> {
         Ok(())
     }
 
-    fn from_pair(&mut self, pair: &Array<'_>) -> Result<(), Error> {
+    fn add_pair(&mut self, pair: &Array<'_>) -> Result<(), Error> {
         if pair.len() != 2 {
             return Err(Error::InvalidArgument);
         }
@@ -277,7 +277,7 @@ impl Headers<'_> {
     }
 
     /// WHATWG `Headers` (or a `Map`): walks `entries()`.
-    fn from_entries(&mut self, object: &Object<'_>, entries: &Function<'_, (), Object<'_>>) -> Result<(), Error> {
+    fn add_entries(&mut self, object: &Object<'_>, entries: &Function<'_, (), Object<'_>>) -> Result<(), Error> {
         let iterator = entries.apply(object, ()).or_invalid()?;
         let next = iterator.get::<Function<'_, (), Object<'_>>>("next").or_invalid()?.ok_or(Error::InvalidArgument)?;
         loop {
@@ -286,18 +286,18 @@ impl Headers<'_> {
                 return Ok(());
             }
             let pair = step.get::<Array<'_>>("value").or_invalid()?.ok_or(Error::InvalidArgument)?;
-            self.from_pair(&pair)?;
+            self.add_pair(&pair)?;
         }
     }
 
     /// A plain object or Node's `IncomingHttpHeaders`: values are strings,
     /// arrays of strings (each one a value) or `undefined`.
-    fn from_object(&mut self, object: &Object<'_>) -> Result<(), Error> {
+    fn add_object(&mut self, object: &Object<'_>) -> Result<(), Error> {
         for key in Object::keys(object).or_invalid()? {
-            if self.verifier.wants_header(key.as_bytes()) {
-                if let Some(value) = object.get(&key).or_invalid()? {
-                    self.push(key.as_bytes(), value)?;
-                }
+            if self.verifier.wants_header(key.as_bytes())
+                && let Some(value) = object.get(&key).or_invalid()?
+            {
+                self.push_values(key.as_bytes(), value)?;
             }
         }
         Ok(())
@@ -306,16 +306,16 @@ impl Headers<'_> {
 
 type HeadersArg<'a> = Either3<Array<'a>, Object<'a>, Unknown<'a>>;
 
-fn headers(verifier: &hooksig::Verifier, value: &HeadersArg<'_>) -> Result<Vec<(Vec<u8>, Vec<u8>)>, Error> {
+fn headers(verifier: &hooksig::Verifier, value: &HeadersArg<'_>) -> Result<Pairs, Error> {
     let mut headers = Headers { verifier, pairs: Vec::new() };
     match value {
-        Either3::A(list) => headers.from_array(list)?,
+        Either3::A(list) => headers.add_array(list)?,
         Either3::B(object) if object.is_typedarray().or_invalid()? || object.is_arraybuffer().or_invalid()? => {
             return Err(Error::InvalidArgument);
         }
         Either3::B(object) => match object.get::<Either<Function<'_, (), Object<'_>>, Unknown<'_>>>("entries") {
-            Ok(Some(Either::A(entries))) => headers.from_entries(object, &entries)?,
-            _ => headers.from_object(object)?,
+            Ok(Some(Either::A(entries))) => headers.add_entries(object, &entries)?,
+            _ => headers.add_object(object)?,
         },
         Either3::C(_) => return Err(Error::InvalidArgument),
     }
@@ -537,7 +537,6 @@ pub fn sign_request<'e>(
         header_object(env, &signed)
     })
 }
-
 
 /// Panics inside [`guard`], so that the tests can prove a panic reaches JS as
 /// `INTERNAL` instead of aborting the process. Not part of the typed API.
