@@ -78,4 +78,12 @@ const signRequest = (...args) => call(() => native.signRequest(...args))
 /** @type {typeof native.errorCodes} */
 const errorCodes = () => native.errorCodes()
 
-module.exports = { Verifier, HooksigError, verify, sign, signRequest, errorCodes }
+module.exports = {
+  Verifier,
+  HooksigError,
+  verify,
+  sign,
+  signRequest,
+  errorCodes,
+  __napiBindingTarget: native.__napiBindingTarget,
+}
