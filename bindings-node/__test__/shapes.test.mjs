@@ -249,3 +249,18 @@ describe('panics', () => {
     assert.equal(github.verify(signed, text).secretIndex, 0)
   })
 })
+
+describe('caller code that runs during a call', () => {
+  test('a getter that detaches the body buffer cannot make the addon read freed memory', () => {
+    const body = new Uint8Array(bytes)
+    const headers = {
+      get 'x-hub-signature-256'() {
+        structuredClone(body.buffer, { transfer: [body.buffer] }) // detaches `body`
+        return signature
+      },
+    }
+    // The body is read after the headers, so the addon sees the detached, empty body.
+    throwsCode(() => github.verify(headers, body), 'SIGNATURE_MISMATCH')
+    assert.equal(body.byteLength, 0)
+  })
+})

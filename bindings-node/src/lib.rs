@@ -18,7 +18,7 @@ use napi::bindgen_prelude::{
     Array, ArrayBuffer, Either, Either3, Either4, Either5, Function, Null, Object, Uint8ArraySlice, Unknown,
     Utf16String,
 };
-use napi::{Env, JsString, JsValue};
+use napi::{Env, JsString, JsValue, ValueType};
 use napi_derive::napi;
 
 /// The `code` napi-rs puts on a thrown error: the core's code string.
@@ -80,6 +80,23 @@ fn bytes(value: BytesArg<'_>) -> Result<Bytes<'_>, Error> {
         Either3::A(array) => Ok(Bytes::Array(array)),
         Either3::B(text) => Ok(Bytes::Text(text)),
         Either3::C(other) => array_buffer(other).map(Bytes::Buffer),
+    }
+}
+
+/// A body or secret argument, read only once every other argument has been
+/// converted: reading those can run the caller's JS (getters, iterators), which
+/// could detach a buffer whose bytes were already borrowed.
+#[allow(unsafe_code)]
+fn bytes_last(value: Unknown<'_>) -> Result<Bytes<'_>, Error> {
+    match value.get_type().or_invalid()? {
+        // SAFETY: a string is what `String::from_napi_value` requires.
+        ValueType::String => unsafe { value.cast::<String>() }.or_invalid().map(Bytes::Text),
+        // SAFETY: `Uint8ArraySlice::from_napi_value` takes any typed array and
+        // fails (INVALID_ARGUMENT here) for one that is not a `Uint8Array`.
+        ValueType::Object if value.is_typedarray().or_invalid()? => {
+            unsafe { value.cast::<Uint8ArraySlice<'_>>() }.or_invalid().map(Bytes::Array)
+        }
+        _ => array_buffer(value).map(Bytes::Buffer),
     }
 }
 
@@ -418,14 +435,14 @@ impl JsVerifier {
     pub fn verify(
         &self,
         headers: HeadersArg<'_>,
-        body: BytesArg<'_>,
+        body: Unknown<'_>,
         options_arg: OptionsArg<'_>,
     ) -> napi::Result<Verified, Code> {
         guard(|| {
             let options = as_options(options_arg)?;
-            let headers = self::headers(&self.inner, &headers)?;
-            let body = bytes(body)?;
             let now = now(options.as_ref())?;
+            let headers = self::headers(&self.inner, &headers)?;
+            let body = bytes_last(body)?;
             Ok(self.inner.verify(&headers, body.as_ref(), now)?.into())
         })
     }
@@ -436,7 +453,7 @@ impl JsVerifier {
     pub fn verify_request(
         &self,
         headers: HeadersArg<'_>,
-        body: BytesArg<'_>,
+        body: Unknown<'_>,
         options_arg: OptionsArg<'_>,
     ) -> napi::Result<Verified, Code> {
         guard(|| {
@@ -444,9 +461,10 @@ impl JsVerifier {
             let o = options.as_ref();
             let method = text(field(o, "method")?)?.ok_or(Error::InvalidArgument)?;
             let path_and_query = text(field(o, "pathAndQuery")?)?.ok_or(Error::InvalidArgument)?;
+            let now = now(o)?;
             let headers = self::headers(&self.inner, &headers)?;
-            let body = bytes(body)?;
-            Ok(self.inner.verify_request(&headers, body.as_ref(), &method, &path_and_query, now(o)?)?.into())
+            let body = bytes_last(body)?;
+            Ok(self.inner.verify_request(&headers, body.as_ref(), &method, &path_and_query, now)?.into())
         })
     }
 }
@@ -461,7 +479,7 @@ pub fn verify(
     profile: Either<String, Unknown<'_>>,
     secrets_or_options: SecretsOrOptions<'_>,
     headers: HeadersArg<'_>,
-    body: BytesArg<'_>,
+    body: Unknown<'_>,
     options_arg: OptionsArg<'_>,
 ) -> napi::Result<Verified, Code> {
     guard(|| {
@@ -475,9 +493,10 @@ pub fn verify(
             Either5::D(object) => build(&profile, Some(&object))?,
             Either5::E(_) => return Err(Error::InvalidArgument),
         };
+        let now = now(as_options(options_arg)?.as_ref())?;
         let headers = self::headers(&verifier, &headers)?;
-        let body = bytes(body)?;
-        Ok(verifier.verify(&headers, body.as_ref(), now(as_options(options_arg)?.as_ref())?)?.into())
+        let body = bytes_last(body)?;
+        Ok(verifier.verify(&headers, body.as_ref(), now)?.into())
     })
 }
 
@@ -491,8 +510,8 @@ pub fn verify(
 pub fn sign<'e>(
     env: &'e Env,
     profile: Either<String, Unknown<'_>>,
-    secret: BytesArg<'_>,
-    body: BytesArg<'_>,
+    secret: Unknown<'_>,
+    body: Unknown<'_>,
     options_arg: OptionsArg<'_>,
 ) -> napi::Result<Object<'e>, Code> {
     guard(|| {
@@ -501,7 +520,13 @@ pub fn sign<'e>(
         let profile = self::profile(&profile)?;
         let timestamp = whole(field(o, "timestamp")?)?;
         let id = text(field(o, "id")?)?;
-        let signed = hooksig::sign(&profile, bytes(secret)?.as_ref(), bytes(body)?.as_ref(), timestamp, id.as_deref())?;
+        let signed = hooksig::sign(
+            &profile,
+            bytes_last(secret)?.as_ref(),
+            bytes_last(body)?.as_ref(),
+            timestamp,
+            id.as_deref(),
+        )?;
         header_object(env, &signed)
     })
 }
@@ -513,10 +538,10 @@ pub fn sign<'e>(
 )]
 pub fn sign_request<'e>(
     env: &'e Env,
-    secret: BytesArg<'_>,
+    secret: Unknown<'_>,
     method: Either<String, Unknown<'_>>,
     path_and_query: Either<String, Unknown<'_>>,
-    body: BytesArg<'_>,
+    body: Unknown<'_>,
     options_arg: OptionsArg<'_>,
 ) -> napi::Result<Object<'e>, Code> {
     guard(|| {
@@ -527,10 +552,10 @@ pub fn sign_request<'e>(
         let timestamp = whole(field(o, "timestamp")?)?.ok_or(Error::InvalidArgument)?;
         let key_id = text(field(o, "keyId")?)?;
         let signed = hooksig::sign_request(
-            bytes(secret)?.as_ref(),
+            bytes_last(secret)?.as_ref(),
             &method,
             &path_and_query,
-            bytes(body)?.as_ref(),
+            bytes_last(body)?.as_ref(),
             timestamp,
             key_id.as_deref(),
         )?;
