@@ -1,1 +1,573 @@
-//! Placeholder for `hooksig-node`; being built on its own branch.
+//! hooksig for Node.js (napi-rs): converts JS values, calls the core, maps errors.
+//!
+//! Every export runs inside [`guard`], so a core error becomes a JS error whose
+//! `code` is the core's code string, and a panic becomes `INTERNAL`. The
+//! package's `hooksig.js` turns those into `HooksigError` instances.
+//!
+//! Header names and values are taken the way Node's `http` and `fetch` hand
+//! them over: ByteStrings, one character per byte (Latin-1), so the bytes the
+//! core sees are the bytes that arrived. A value with a character above
+//! U+00FF cannot have come off the wire and is `MALFORMED_HEADER`. Bodies,
+//! secrets, ids and key ids given as strings are UTF-8.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use hooksig::{Error, Profile, Tolerance};
+use napi::bindgen_prelude::{
+    Array, ArrayBuffer, Either, Either3, Either4, Either5, Function, Null, Object, Uint8ArraySlice, Unknown,
+    Utf16String,
+};
+use napi::{Env, JsString, JsValue, ValueType};
+use napi_derive::napi;
+
+/// The `code` napi-rs puts on a thrown error: the core's code string.
+#[derive(Debug)]
+pub struct Code(Error);
+
+impl AsRef<str> for Code {
+    fn as_ref(&self) -> &str {
+        self.0.code()
+    }
+}
+
+/// Runs one export: core errors keep their code, napi errors met while
+/// reading the caller's values are `INVALID_ARGUMENT`, a panic is `INTERNAL`.
+fn guard<T>(body: impl FnOnce() -> Result<T, Error>) -> napi::Result<T, Code> {
+    let error = match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(value)) => return Ok(value),
+        Ok(Err(error)) => error,
+        Err(_) => Error::Internal,
+    };
+    Err(napi::Error::new(Code(error), error.message()))
+}
+
+/// `?` for napi calls on the caller's values: any failure is a bad argument.
+trait OrInvalid<T> {
+    fn or_invalid(self) -> Result<T, Error>;
+}
+
+impl<T> OrInvalid<T> for napi::Result<T> {
+    fn or_invalid(self) -> Result<T, Error> {
+        self.map_err(|_| Error::InvalidArgument)
+    }
+}
+
+// ---------------------------------------------------------------- values in
+
+/// Bytes: a `Uint8Array` (`Buffer`), an `ArrayBuffer` or a UTF-8 string.
+type BytesArg<'a> = Either3<Uint8ArraySlice<'a>, String, Unknown<'a>>;
+
+/// Bytes borrowed from JS (a string's from its UTF-8 copy).
+enum Bytes<'a> {
+    Array(Uint8ArraySlice<'a>),
+    Buffer(ArrayBuffer<'a>),
+    Text(String),
+}
+
+impl AsRef<[u8]> for Bytes<'_> {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            Bytes::Array(array) => array,
+            Bytes::Buffer(buffer) => buffer,
+            Bytes::Text(text) => text.as_bytes(),
+        }
+    }
+}
+
+fn bytes(value: BytesArg<'_>) -> Result<Bytes<'_>, Error> {
+    match value {
+        Either3::A(array) => Ok(Bytes::Array(array)),
+        Either3::B(text) => Ok(Bytes::Text(text)),
+        Either3::C(other) => array_buffer(other).map(Bytes::Buffer),
+    }
+}
+
+/// A body or secret argument, read only once every other argument has been
+/// converted: reading those can run the caller's JS (getters, iterators), which
+/// could detach a buffer whose bytes were already borrowed.
+#[allow(unsafe_code)]
+fn bytes_last(value: Unknown<'_>) -> Result<Bytes<'_>, Error> {
+    match value.get_type().or_invalid()? {
+        // SAFETY: a string is what `String::from_napi_value` requires.
+        ValueType::String => unsafe { value.cast::<String>() }.or_invalid().map(Bytes::Text),
+        // SAFETY: `Uint8ArraySlice::from_napi_value` takes any typed array and
+        // fails (INVALID_ARGUMENT here) for one that is not a `Uint8Array`.
+        ValueType::Object if value.is_typedarray().or_invalid()? => {
+            unsafe { value.cast::<Uint8ArraySlice<'_>>() }.or_invalid().map(Bytes::Array)
+        }
+        _ => array_buffer(value).map(Bytes::Buffer),
+    }
+}
+
+/// napi-rs has no checked conversion to `ArrayBuffer`, so check, then cast.
+#[allow(unsafe_code)]
+fn array_buffer(value: Unknown<'_>) -> Result<ArrayBuffer<'_>, Error> {
+    if !value.is_arraybuffer().or_invalid()? {
+        return Err(Error::InvalidArgument);
+    }
+    // SAFETY: `value` is an ArrayBuffer (checked just above), which is what
+    // `ArrayBuffer::from_napi_value` requires.
+    unsafe { value.cast::<ArrayBuffer<'_>>() }.or_invalid()
+}
+
+fn text(value: Option<Either<String, Unknown<'_>>>) -> Result<Option<String>, Error> {
+    match value {
+        None => Ok(None),
+        Some(Either::A(text)) => Ok(Some(text)),
+        Some(Either::B(_)) => Err(Error::InvalidArgument),
+    }
+}
+
+/// A whole number of seconds (or of anything), as JS numbers can hold exactly.
+fn whole(value: Option<Either<f64, Unknown<'_>>>) -> Result<Option<u64>, Error> {
+    const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+    match value {
+        None => Ok(None),
+        Some(Either::A(n)) if n.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER).contains(&n) => {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // checked just above
+            Ok(Some(n as u64))
+        }
+        Some(_) => Err(Error::InvalidArgument),
+    }
+}
+
+type OptionsArg<'a> = Option<Either<Object<'a>, Unknown<'a>>>;
+
+/// The options object, or none; anything else is a bad argument.
+fn as_options<'a>(value: OptionsArg<'a>) -> Result<Option<Object<'a>>, Error> {
+    match value {
+        None => Ok(None),
+        Some(Either::A(object)) => Ok(Some(object)),
+        Some(Either::B(_)) => Err(Error::InvalidArgument),
+    }
+}
+
+fn field<V: napi::bindgen_prelude::FromNapiValue>(object: Option<&Object<'_>>, name: &str) -> Result<Option<V>, Error> {
+    object.map(|o| o.get::<V>(name)).transpose().or_invalid().map(Option::flatten)
+}
+
+fn now(object: Option<&Object<'_>>) -> Result<u64, Error> {
+    match whole(field(object, "now")?)? {
+        Some(now) => Ok(now),
+        None => SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).map_err(|_| Error::Internal),
+    }
+}
+
+fn profile(value: &Either<String, Unknown<'_>>) -> Result<Profile, Error> {
+    match value {
+        Either::A(name) => Profile::parse(name),
+        Either::B(_) => Err(Error::InvalidArgument),
+    }
+}
+
+/// One secret or a list of them: strings (UTF-8) or bytes.
+type SecretsArg<'a> = Either<Array<'a>, BytesArg<'a>>;
+
+fn secrets(value: Option<SecretsArg<'_>>) -> Result<Vec<Vec<u8>>, Error> {
+    match value {
+        Some(Either::A(list)) => secret_list(&list),
+        Some(Either::B(one)) => Ok(vec![bytes(one)?.as_ref().to_vec()]),
+        None => Err(Error::InvalidArgument),
+    }
+}
+
+fn secret_list(list: &Array<'_>) -> Result<Vec<Vec<u8>>, Error> {
+    (0..list.len())
+        .map(|i| {
+            let secret = list.get::<BytesArg<'_>>(i).or_invalid()?.ok_or(Error::InvalidArgument)?;
+            Ok(bytes(secret)?.as_ref().to_vec())
+        })
+        .collect()
+}
+
+/// `tolerance` (seconds; `null` disables; absent means the core's default),
+/// `past` and `future` (one side each), as `Tolerance::from_options` reads them.
+fn tolerance(object: Option<&Object<'_>>) -> Result<Tolerance, Error> {
+    let default = match Tolerance::DEFAULT {
+        Tolerance::Window { past, .. } => Some(past),
+        Tolerance::Disabled => None,
+    };
+    let both = match field::<Either3<f64, Null, Unknown<'_>>>(object, "tolerance")? {
+        None => default,
+        Some(Either3::A(seconds)) => whole(Some(Either::A(seconds)))?,
+        Some(Either3::B(Null)) => None,
+        Some(Either3::C(_)) => return Err(Error::InvalidArgument),
+    };
+    Tolerance::from_options(both, whole(field(object, "past")?)?, whole(field(object, "future")?)?)
+}
+
+// ---------------------------------------------------------------- headers
+
+/// A header name or value: a ByteString, or exact bytes.
+type HeaderText<'a> = Either3<Utf16String, Uint8ArraySlice<'a>, Unknown<'a>>;
+
+/// A header value in an object: one value, or an array of values.
+type HeaderValue<'a> = Either4<Utf16String, Uint8ArraySlice<'a>, Array<'a>, Unknown<'a>>;
+
+/// A ByteString's bytes; `None` if a character does not fit in a byte.
+fn latin1(text: &[u16]) -> Option<Vec<u8>> {
+    text.iter().map(|&unit| u8::try_from(unit).ok()).collect()
+}
+
+fn name_bytes(name: &HeaderText<'_>) -> Result<Option<Vec<u8>>, Error> {
+    match name {
+        // A name that is no ByteString matches no wanted (ASCII) name.
+        Either3::A(text) => Ok(latin1(text)),
+        Either3::B(bytes) => Ok(Some(bytes.to_vec())),
+        Either3::C(_) => Err(Error::InvalidArgument),
+    }
+}
+
+/// The headers the verifier reads, collected from any supported shape.
+struct Headers<'v> {
+    verifier: &'v hooksig::Verifier,
+    pairs: Pairs,
+}
+
+/// `(name, value)` byte pairs, as the core takes them.
+type Pairs = Vec<(Vec<u8>, Vec<u8>)>;
+
+impl Headers<'_> {
+    /// Adds one value, or each value of an array, under a wanted `name`.
+    fn push_values(&mut self, name: &[u8], value: HeaderValue<'_>) -> Result<(), Error> {
+        match value {
+            Either4::A(text) => self.push_one(name, Either3::A(text)),
+            Either4::B(bytes) => self.push_one(name, Either3::B(bytes)),
+            Either4::C(list) => (0..list.len()).try_for_each(|i| {
+                let value = list.get::<HeaderText<'_>>(i).or_invalid()?.ok_or(Error::InvalidArgument)?;
+                self.push_one(name, value)
+            }),
+            Either4::D(_) => Err(Error::InvalidArgument),
+        }
+    }
+
+    fn push_wanted(&mut self, name: &[u8], value: HeaderText<'_>) -> Result<(), Error> {
+        if self.verifier.wants_header(name) { self.push_one(name, value) } else { Ok(()) }
+    }
+
+    fn push_one(&mut self, name: &[u8], value: HeaderText<'_>) -> Result<(), Error> {
+        let value = match value {
+            Either3::A(text) => latin1(&text).ok_or(Error::MalformedHeader)?,
+            Either3::B(bytes) => bytes.to_vec(),
+            Either3::C(_) => return Err(Error::InvalidArgument),
+        };
+        self.pairs.push((name.to_vec(), value));
+        Ok(())
+    }
+
+    /// `[[name, value], …]` or a flat `rawHeaders` list `[name, value, …]`.
+    fn add_array(&mut self, list: &Array<'_>) -> Result<(), Error> {
+        let pairs = list.get::<Either<Array<'_>, Unknown<'_>>>(0).or_invalid()?;
+        if let Some(Either::A(_)) = pairs {
+            for i in 0..list.len() {
+                let pair = list.get::<Array<'_>>(i).or_invalid()?.ok_or(Error::InvalidArgument)?;
+                self.add_pair(&pair)?;
+            }
+            return Ok(());
+        }
+        if list.len() % 2 != 0 {
+            return Err(Error::InvalidArgument);
+        }
+        for i in (0..list.len()).step_by(2) {
+            let name = list.get::<HeaderText<'_>>(i).or_invalid()?.ok_or(Error::InvalidArgument)?;
+            if let Some(name) = name_bytes(&name)? {
+                let value = list.get::<HeaderText<'_>>(i + 1).or_invalid()?.ok_or(Error::InvalidArgument)?;
+                self.push_wanted(&name, value)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn add_pair(&mut self, pair: &Array<'_>) -> Result<(), Error> {
+        if pair.len() != 2 {
+            return Err(Error::InvalidArgument);
+        }
+        let name = pair.get::<HeaderText<'_>>(0).or_invalid()?.ok_or(Error::InvalidArgument)?;
+        match name_bytes(&name)? {
+            Some(name) => {
+                let value = pair.get::<HeaderText<'_>>(1).or_invalid()?.ok_or(Error::InvalidArgument)?;
+                self.push_wanted(&name, value)
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// WHATWG `Headers` (or a `Map`): walks `entries()`.
+    fn add_entries(&mut self, object: &Object<'_>, entries: &Function<'_, (), Object<'_>>) -> Result<(), Error> {
+        let iterator = entries.apply(object, ()).or_invalid()?;
+        let next = iterator.get::<Function<'_, (), Object<'_>>>("next").or_invalid()?.ok_or(Error::InvalidArgument)?;
+        loop {
+            let step = next.apply(iterator, ()).or_invalid()?;
+            if step.get::<bool>("done").or_invalid()? == Some(true) {
+                return Ok(());
+            }
+            let pair = step.get::<Array<'_>>("value").or_invalid()?.ok_or(Error::InvalidArgument)?;
+            self.add_pair(&pair)?;
+        }
+    }
+
+    /// A plain object or Node's `IncomingHttpHeaders`: values are strings,
+    /// arrays of strings (each one a value) or `undefined`.
+    fn add_object(&mut self, object: &Object<'_>) -> Result<(), Error> {
+        for key in Object::keys(object).or_invalid()? {
+            if self.verifier.wants_header(key.as_bytes())
+                && let Some(value) = object.get(&key).or_invalid()?
+            {
+                self.push_values(key.as_bytes(), value)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+type HeadersArg<'a> = Either3<Array<'a>, Object<'a>, Unknown<'a>>;
+
+fn headers(verifier: &hooksig::Verifier, value: &HeadersArg<'_>) -> Result<Pairs, Error> {
+    let mut headers = Headers { verifier, pairs: Vec::new() };
+    match value {
+        Either3::A(list) => headers.add_array(list)?,
+        Either3::B(object) if object.is_typedarray().or_invalid()? || object.is_arraybuffer().or_invalid()? => {
+            return Err(Error::InvalidArgument);
+        }
+        Either3::B(object) => match object.get::<Either<Function<'_, (), Object<'_>>, Unknown<'_>>>("entries") {
+            Ok(Some(Either::A(entries))) => headers.add_entries(object, &entries)?,
+            _ => headers.add_object(object)?,
+        },
+        Either3::C(_) => return Err(Error::InvalidArgument),
+    }
+    Ok(headers.pairs)
+}
+
+// ---------------------------------------------------------------- values out
+
+/// A successful verification.
+#[napi(object)]
+#[derive(Debug)]
+pub struct Verified {
+    /// The profile's canonical name (`"stripe"`, `"custom"`…).
+    pub scheme: String,
+    /// Which configured secret matched (0-based, in the order given).
+    pub secret_index: u32,
+    /// The signed timestamp (Unix seconds), for schemes that have one.
+    pub timestamp: Either<i64, Null>,
+    /// The delivery id header, if the scheme has one and it was sent.
+    pub id: Either<String, Null>,
+}
+
+impl From<hooksig::Verified<'_>> for Verified {
+    fn from(v: hooksig::Verified<'_>) -> Verified {
+        Verified {
+            scheme: v.scheme.to_owned(),
+            secret_index: u32::try_from(v.secret_index).unwrap_or(u32::MAX),
+            timestamp: v.timestamp.and_then(|t| i64::try_from(t).ok()).map_or(Either::B(Null), Either::A),
+            id: v.id.map_or(Either::B(Null), |id| Either::A(id.to_owned())),
+        }
+    }
+}
+
+/// One error code with its suggested HTTP status and message.
+#[napi(object)]
+#[derive(Debug)]
+pub struct ErrorInfo {
+    /// The stable code, e.g. `"SIGNATURE_MISMATCH"`.
+    pub code: String,
+    /// The HTTP status a webhook endpoint should answer with.
+    pub http_status: u32,
+    /// A one-line human explanation.
+    pub message: String,
+}
+
+/// Every error code, in the core's order (what `HooksigError.code` can be).
+#[napi]
+pub fn error_codes() -> Vec<ErrorInfo> {
+    Error::ALL
+        .iter()
+        .map(|e| ErrorInfo {
+            code: e.code().to_owned(),
+            http_status: e.http_status().into(),
+            message: e.message().to_owned(),
+        })
+        .collect()
+}
+
+/// The signed headers, in sending order, as ByteStrings.
+fn header_object<'e>(env: &'e Env, signed: &hooksig::SignedHeaders<'_>) -> Result<Object<'e>, Error> {
+    let mut object = Object::new(env).or_invalid()?;
+    for header in signed {
+        let value: JsString<'_> = env.create_string_latin1(header.value().as_bytes()).or_invalid()?;
+        object.set(header.name(), value).or_invalid()?;
+    }
+    Ok(object)
+}
+
+// ---------------------------------------------------------------- exports
+
+/// A profile with its secrets validated and keyed once; reuse it for every request.
+#[napi(js_name = "Verifier")]
+#[derive(Debug)]
+pub struct JsVerifier {
+    inner: hooksig::Verifier,
+}
+
+fn build(
+    profile_arg: &Either<String, Unknown<'_>>,
+    options_arg: Option<&Object<'_>>,
+) -> Result<hooksig::Verifier, Error> {
+    let profile = profile(profile_arg)?;
+    let secrets = secrets(field(options_arg, "secrets")?)?;
+    Ok(hooksig::Verifier::new(profile, &secrets)?.with_tolerance(tolerance(options_arg)?))
+}
+
+#[napi]
+impl JsVerifier {
+    /// `options.secrets`: one secret or up to 8 (tried in order), as the
+    /// provider displays them; `tolerance`: seconds either way (default 300,
+    /// `null` disables the window); `past`/`future` override one side.
+    #[napi(constructor, ts_args_type = "profile: string, options: VerifierOptions")]
+    pub fn new(profile: Either<String, Unknown<'_>>, options_arg: OptionsArg<'_>) -> napi::Result<JsVerifier, Code> {
+        guard(|| Ok(JsVerifier { inner: build(&profile, as_options(options_arg)?.as_ref())? }))
+    }
+
+    /// Verifies a webhook delivery: the headers as received and the raw body.
+    /// `options.now` is Unix seconds (default: the system clock).
+    #[napi(ts_args_type = "headers: HeadersInput, body: BodyInput, options?: VerifyOptions")]
+    pub fn verify(
+        &self,
+        headers: HeadersArg<'_>,
+        body: Unknown<'_>,
+        options_arg: OptionsArg<'_>,
+    ) -> napi::Result<Verified, Code> {
+        guard(|| {
+            let options = as_options(options_arg)?;
+            let now = now(options.as_ref())?;
+            let headers = self::headers(&self.inner, &headers)?;
+            let body = bytes_last(body)?;
+            Ok(self.inner.verify(&headers, body.as_ref(), now)?.into())
+        })
+    }
+
+    /// Verifies a signed request (UnknownPay S2S): also the request's method
+    /// and path with query, exactly as sent.
+    #[napi(ts_args_type = "headers: HeadersInput, body: BodyInput, options: VerifyRequestOptions")]
+    pub fn verify_request(
+        &self,
+        headers: HeadersArg<'_>,
+        body: Unknown<'_>,
+        options_arg: OptionsArg<'_>,
+    ) -> napi::Result<Verified, Code> {
+        guard(|| {
+            let options = as_options(options_arg)?;
+            let o = options.as_ref();
+            let method = text(field(o, "method")?)?.ok_or(Error::InvalidArgument)?;
+            let path_and_query = text(field(o, "pathAndQuery")?)?.ok_or(Error::InvalidArgument)?;
+            let now = now(o)?;
+            let headers = self::headers(&self.inner, &headers)?;
+            let body = bytes_last(body)?;
+            Ok(self.inner.verify_request(&headers, body.as_ref(), &method, &path_and_query, now)?.into())
+        })
+    }
+}
+
+type SecretsOrOptions<'a> = Either5<Array<'a>, Uint8ArraySlice<'a>, String, Object<'a>, Unknown<'a>>;
+
+/// One-shot verification. The second argument is the secret(s), or the
+/// same options object `new Verifier` takes. Prefer a long-lived `Verifier`.
+#[napi(ts_args_type = "profile: string, secretsOrOptions: Secrets | VerifierOptions, headers: HeadersInput, \
+                     body: BodyInput, options?: VerifyOptions")]
+pub fn verify(
+    profile: Either<String, Unknown<'_>>,
+    secrets_or_options: SecretsOrOptions<'_>,
+    headers: HeadersArg<'_>,
+    body: Unknown<'_>,
+    options_arg: OptionsArg<'_>,
+) -> napi::Result<Verified, Code> {
+    guard(|| {
+        let verifier = match secrets_or_options {
+            Either5::A(list) => hooksig::Verifier::new(self::profile(&profile)?, &secret_list(&list)?)?,
+            Either5::B(array) => hooksig::Verifier::new(self::profile(&profile)?, &[&*array])?,
+            Either5::C(text) => hooksig::Verifier::new(self::profile(&profile)?, &[text])?,
+            Either5::D(object) if object.is_arraybuffer().or_invalid()? => {
+                hooksig::Verifier::new(self::profile(&profile)?, &[&*array_buffer(object.to_unknown())?])?
+            }
+            Either5::D(object) => build(&profile, Some(&object))?,
+            Either5::E(_) => return Err(Error::InvalidArgument),
+        };
+        let now = now(as_options(options_arg)?.as_ref())?;
+        let headers = self::headers(&verifier, &headers)?;
+        let body = bytes_last(body)?;
+        Ok(verifier.verify(&headers, body.as_ref(), now)?.into())
+    })
+}
+
+/// Signs a webhook delivery the way `profile`'s provider does: the headers
+/// to send, in order. `timestamp` (Unix seconds) is required by schemes that
+/// carry one; `id` becomes the delivery-id header.
+#[napi(
+    ts_args_type = "profile: string, secret: Secret, body: BodyInput, options?: SignOptions",
+    ts_return_type = "Record<string, string>"
+)]
+pub fn sign<'e>(
+    env: &'e Env,
+    profile: Either<String, Unknown<'_>>,
+    secret: Unknown<'_>,
+    body: Unknown<'_>,
+    options_arg: OptionsArg<'_>,
+) -> napi::Result<Object<'e>, Code> {
+    guard(|| {
+        let options = as_options(options_arg)?;
+        let o = options.as_ref();
+        let profile = self::profile(&profile)?;
+        let timestamp = whole(field(o, "timestamp")?)?;
+        let id = text(field(o, "id")?)?;
+        let signed = hooksig::sign(
+            &profile,
+            bytes_last(secret)?.as_ref(),
+            bytes_last(body)?.as_ref(),
+            timestamp,
+            id.as_deref(),
+        )?;
+        header_object(env, &signed)
+    })
+}
+
+/// Signs a server-to-server request the way UnknownPay's API expects.
+#[napi(
+    ts_args_type = "secret: Secret, method: string, pathAndQuery: string, body: BodyInput, options: SignRequestOptions",
+    ts_return_type = "Record<string, string>"
+)]
+pub fn sign_request<'e>(
+    env: &'e Env,
+    secret: Unknown<'_>,
+    method: Either<String, Unknown<'_>>,
+    path_and_query: Either<String, Unknown<'_>>,
+    body: Unknown<'_>,
+    options_arg: OptionsArg<'_>,
+) -> napi::Result<Object<'e>, Code> {
+    guard(|| {
+        let options = as_options(options_arg)?;
+        let o = options.as_ref();
+        let method = text(Some(method))?.ok_or(Error::InvalidArgument)?;
+        let path_and_query = text(Some(path_and_query))?.ok_or(Error::InvalidArgument)?;
+        let timestamp = whole(field(o, "timestamp")?)?.ok_or(Error::InvalidArgument)?;
+        let key_id = text(field(o, "keyId")?)?;
+        let signed = hooksig::sign_request(
+            bytes_last(secret)?.as_ref(),
+            &method,
+            &path_and_query,
+            bytes_last(body)?.as_ref(),
+            timestamp,
+            key_id.as_deref(),
+        )?;
+        header_object(env, &signed)
+    })
+}
+
+/// Panics inside [`guard`], so that the tests can prove a panic reaches JS as
+/// `INTERNAL` instead of aborting the process. Not part of the typed API.
+#[doc(hidden)]
+#[napi(js_name = "__panicForTests", skip_typescript)]
+pub fn panic_for_tests() -> napi::Result<(), Code> {
+    #[allow(clippy::panic)]
+    guard(|| panic!("hooksig-node: the panic the tests ask for"))
+}

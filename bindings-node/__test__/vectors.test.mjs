@@ -1,0 +1,146 @@
+// Every verify and sign case of testdata/vectors.json through the package,
+// asserting the exact code, secretIndex, timestamp and id. The body and
+// header shapes rotate over the cases so every shape sees the whole file.
+import assert from 'node:assert/strict'
+import { timingSafeEqual } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { describe, test } from 'node:test'
+
+import { HooksigError, Verifier, sign, signRequest, verify } from 'hooksig'
+
+const vectors = JSON.parse(readFileSync(new URL('../../testdata/vectors.json', import.meta.url), 'utf8'))
+
+/** A vector string is UTF-8 text on the wire; Node hands headers over as ByteStrings. */
+const wire = (text) => (typeof text === 'string' ? Buffer.from(text, 'utf8').toString('latin1') : Buffer.from(text.hex, 'hex'))
+
+function bodyOf(testCase, i) {
+  const bytes = testCase.body_hex !== undefined ? Buffer.from(testCase.body_hex, 'hex') : Buffer.from(testCase.body, 'utf8')
+  switch (i % 4) {
+    case 0:
+      return testCase.body_hex !== undefined ? bytes : testCase.body // a string is UTF-8
+    case 1:
+      return bytes
+    case 2:
+      return new Uint8Array(bytes)
+    default: {
+      // An ArrayBuffer holding exactly the body.
+      const copy = new Uint8Array(bytes.length)
+      copy.set(bytes)
+      return copy.buffer
+    }
+  }
+}
+
+function headersOf(testCase, i) {
+  const pairs = testCase.headers.map(([name, value]) => [wire(name), wire(value)])
+  const textNames = pairs.every(([name]) => typeof name === 'string')
+  switch (textNames ? i % 3 : 0) {
+    case 0:
+      return pairs
+    case 1:
+      return pairs.flat() // like req.rawHeaders
+    default: {
+      // A plain object: a name given more than once becomes an array of values.
+      const object = {}
+      for (const [name, value] of pairs) {
+        object[name] = name in object ? [object[name], value].flat() : value
+      }
+      return object
+    }
+  }
+}
+
+function windowOf(testCase) {
+  const t = testCase.tolerance
+  if (t === undefined || t === null) return {}
+  if (t === 'disabled') return { tolerance: null }
+  return { past: t.past, future: t.future }
+}
+
+function run(testCase, i) {
+  const headers = headersOf(testCase, i)
+  const body = bodyOf(testCase, i)
+  const now = testCase.now ?? undefined
+  const options = { secrets: testCase.secrets, ...windowOf(testCase) }
+  if (testCase.request) {
+    const { method, path_and_query: pathAndQuery } = testCase.request
+    return new Verifier(testCase.scheme, options).verifyRequest(headers, body, { method, pathAndQuery, now })
+  }
+  switch (i % 3) {
+    case 0:
+      return new Verifier(testCase.scheme, options).verify(headers, body, { now })
+    case 1:
+      return verify(testCase.scheme, options, headers, body, { now })
+    default:
+      return testCase.tolerance === undefined
+        ? verify(testCase.scheme, testCase.secrets, headers, body, { now })
+        : new Verifier(testCase.scheme, options).verify(headers, body, { now })
+  }
+}
+
+function outcome(attempt) {
+  try {
+    return { code: 'OK', verified: attempt() }
+  } catch (error) {
+    assert.ok(error instanceof HooksigError, `not a HooksigError: ${error}`)
+    return { code: error.code, verified: null }
+  }
+}
+
+describe('verify cases', () => {
+  assert.ok(vectors.cases.length >= 400, `only ${vectors.cases.length} cases`)
+  vectors.cases.forEach((testCase, i) => {
+    test(testCase.name, () => {
+      const { code, verified } = outcome(() => run(testCase, i))
+      assert.equal(code, testCase.expect)
+      if (verified === null) return
+      assert.equal(typeof verified.scheme, 'string')
+      if (testCase.matched_secret !== undefined) assert.equal(verified.secretIndex, testCase.matched_secret)
+      if (testCase.expect_timestamp !== undefined) assert.equal(verified.timestamp, testCase.expect_timestamp)
+      if (testCase.expect_id !== undefined) assert.equal(verified.id, testCase.expect_id)
+    })
+  })
+})
+
+/** Header values compared as bytes, in constant time (they carry MACs). */
+function sameBytes(got, want) {
+  const a = Buffer.from(got, 'latin1')
+  const b = Buffer.from(want, 'utf8')
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+describe('sign cases', () => {
+  assert.ok(vectors.sign_cases.length >= 50, `only ${vectors.sign_cases.length} sign cases`)
+  vectors.sign_cases.forEach((testCase, i) => {
+    test(testCase.name, () => {
+      const body = bodyOf(testCase, i)
+      const timestamp = testCase.timestamp ?? undefined
+      const { code, verified: headers } = outcome(() => {
+        if (testCase.request) {
+          const { method, path_and_query: pathAndQuery, key_id: keyId } = testCase.request
+          return signRequest(testCase.secret, method, pathAndQuery, body, { timestamp, keyId: keyId ?? undefined })
+        }
+        return sign(testCase.scheme, testCase.secret, body, { timestamp, id: testCase.id ?? undefined })
+      })
+      assert.equal(code, testCase.expect)
+      if (headers === null) return
+      const names = testCase.headers.map(([name]) => name)
+      assert.deepEqual(Object.keys(headers), names)
+      for (const [name, value] of testCase.headers) {
+        assert.ok(sameBytes(headers[name], value), `${name} differs`)
+      }
+      // What sign produces, verify accepts (S2S needs the key id header).
+      if (testCase.request && !testCase.request.key_id) return
+      const verifier = new Verifier(testCase.scheme, { secrets: [testCase.secret] })
+      const now = timestamp ?? 0
+      const verified = testCase.request
+        ? verifier.verifyRequest(headers, body, {
+            method: testCase.request.method,
+            pathAndQuery: testCase.request.path_and_query,
+            now,
+          })
+        : verifier.verify(headers, body, { now })
+      assert.equal(verified.secretIndex, 0)
+    })
+  })
+})

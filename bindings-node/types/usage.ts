@@ -1,0 +1,82 @@
+// Compiled by `tsc --noEmit --strict` (make test-node): the published types
+// describe what the tests run. Never executed.
+import type { IncomingMessage } from 'node:http'
+import express from 'express'
+import {
+  type BodyInput,
+  type ErrorCode,
+  type HeadersInput,
+  HooksigError,
+  type Verified,
+  Verifier,
+  errorCodes,
+  sign,
+  signRequest,
+  verify,
+} from 'hooksig'
+
+const verifier = new Verifier('stripe', { secrets: ['whsec_old', 'whsec_new'], tolerance: 300, past: 600 })
+new Verifier('github', { secrets: 'secret', tolerance: null })
+new Verifier('github', { secrets: [Buffer.from('a'), new Uint8Array(2), new ArrayBuffer(3)] })
+
+function handle(req: IncomingMessage, body: Buffer): number {
+  try {
+    const verified: Verified = verifier.verify(req.headers, body, { now: Math.floor(Date.now() / 1000) })
+    const index: number = verified.secretIndex
+    const timestamp: number | null = verified.timestamp
+    const id: string | null = verified.id
+    return index + (timestamp ?? 0) + (id?.length ?? 0)
+  } catch (error) {
+    if (error instanceof HooksigError) {
+      const code: ErrorCode = error.code
+      if (code === 'SIGNATURE_MISMATCH') return 401
+      return error.httpStatus
+    }
+    throw error
+  }
+}
+
+function rawHeaders(req: IncomingMessage, body: Uint8Array): Verified {
+  return verifier.verify(req.rawHeaders, body)
+}
+
+async function fromRequest(request: Request): Promise<Verified> {
+  return verify('stripe', { secrets: 'whsec_x', tolerance: null }, request.headers, await request.arrayBuffer())
+}
+
+const shapes: HeadersInput[] = [
+  { 'stripe-signature': 't=1,v1=00' },
+  { 'x-many': ['a', 'b'], 'x-none': undefined },
+  new Headers({ 'stripe-signature': 't=1,v1=00' }),
+  new Map([['stripe-signature', 't=1,v1=00']]),
+  [['Stripe-Signature', 't=1,v1=00']],
+  [[Buffer.from('Stripe-Signature'), Buffer.from('t=1,v1=00')]],
+  ['Stripe-Signature', 't=1,v1=00'],
+]
+const bodies: BodyInput[] = ['text', Buffer.from('x'), new Uint8Array(1), new ArrayBuffer(1)]
+
+const headers: Record<string, string> = sign('stripe', 'whsec_x', '{}', { timestamp: 1_700_000_000 })
+const s2s: Record<string, string> = signRequest('secret', 'POST', '/v1/payouts', '{}', { timestamp: 1, keyId: 'k' })
+const again: Verified = new Verifier('unknownpay-s2s', { secrets: 'secret' }).verifyRequest(s2s, '{}', {
+  method: 'POST',
+  pathAndQuery: '/v1/payouts',
+  now: 1,
+})
+const statuses: number[] = errorCodes().map((e) => e.httpStatus)
+
+const app = express()
+app.post('/hook', express.raw({ type: () => true }), (req, res) => {
+  const verified = verifier.verify(req.headers, req.body as Buffer)
+  res.json({ id: verified.id })
+})
+
+// @ts-expect-error: a number is not a body
+verifier.verify({}, 42)
+// @ts-expect-error: options need secrets
+new Verifier('github', {})
+// @ts-expect-error: verifyRequest needs the method and path
+verifier.verifyRequest({}, '', { now: 1 })
+// @ts-expect-error: an unknown code
+const wrongCode: ErrorCode = 'NOPE'
+
+export { handle, rawHeaders, fromRequest, shapes, bodies, headers, again, statuses, app, wrongCode }
