@@ -85,14 +85,17 @@ def write(target: str, seeds) -> int:
 
 def main() -> None:
     doc = json.loads(VECTORS.read_text(encoding="utf-8"))
-    cases, sign_cases = doc["cases"], doc["sign_cases"]
+    # A few hundred seeds: every provider and adversarial case, every third other one.
+    cases = [c for i, c in enumerate(doc["cases"])
+             if not c["source"].startswith("hooksig: ") or "adversarial/" in c["source"] or i % 3 == 0]
+    sign_cases = doc["sign_cases"]
     counts = {
         "verify_any_profile": write("verify_any_profile", map(verify_seed, cases)),
         "sign_verify_roundtrip": write("sign_verify_roundtrip", (sign_seed(i, c) for i, c in enumerate(sign_cases))),
         # Every signature and timestamp header value that appears in a case.
         "parsers": write("parsers", (wire(v) for c in cases for n, v in c["headers"]
                                      if isinstance(n, str) and ("sig" in n.lower() or "timestamp" in n.lower()))),
-        "canonical_json": write("canonical_json", (body(c) for c in cases if c["scheme"] == "akashicpay")),
+        "canonical_json": write("canonical_json", (body(c) for c in doc["cases"] if c["scheme"] == "akashicpay")),
     }
     print("fuzz/make_corpus.py: " + ", ".join(f"{t} {n}" for t, n in counts.items()) + " seeds")
 

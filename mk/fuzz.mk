@@ -33,6 +33,7 @@ fuzz: fuzz-tool ## Fuzz every target for FUZZ_SECONDS (default 300) with Address
 	@echo "fuzz: $(words $(FUZZ_TARGETS)) passed, 0 failed ($(FUZZ_SECONDS) s each)"
 
 fuzz-smoke: fuzz-tool ## Fuzz every target for ~20 s (CI regression check); fails on any crash
+	$(CARGO) fmt --check --manifest-path fuzz/Cargo.toml
 	cd fuzz && $(CARGO_FUZZ) build $(FUZZ_SMOKE_BUILD)
 	@$(MAKE) --no-print-directory -j$(FUZZ_JOBS) $(addprefix fuzz-run-,$(FUZZ_TARGETS)) \
 		FUZZ_RUN_SECONDS=$(FUZZ_SMOKE_SECONDS) FUZZ_RUN_BUILD="$(FUZZ_SMOKE_BUILD)"

@@ -5,7 +5,7 @@
 //! Input: one header value (the whole input).
 #![no_main]
 
-use hooksig::{Encoding, __fuzz, header_name_matches};
+use hooksig::{__fuzz, Encoding, header_name_matches};
 use hooksig_fuzz::reference;
 use libfuzzer_sys::fuzz_target;
 

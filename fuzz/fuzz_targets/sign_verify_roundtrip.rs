@@ -105,7 +105,9 @@ fuzz_target!(|data: &[u8]| {
                 profile == Profile::AkashicPay && canonical_json(&mutated).ok() == canonical_json(body).ok(),
                 "a flipped body bit still verifies"
             ),
-            Err(e) if profile == Profile::AkashicPay => assert!(matches!(e.code(), "SIGNATURE_MISMATCH" | "MALFORMED_BODY")),
+            Err(e) if profile == Profile::AkashicPay => {
+                assert!(matches!(e.code(), "SIGNATURE_MISMATCH" | "MALFORMED_BODY"))
+            }
             Err(e) => assert_eq!(e.code(), "SIGNATURE_MISMATCH"),
         }
     }
@@ -118,8 +120,9 @@ fuzz_target!(|data: &[u8]| {
     let value = &headers[sig_index].1;
     let (encoded_len, hex) = if value.ends_with('=') { (44, false) } else { (64, true) };
     let (head, encoded) = value.split_at(value.len() - encoded_len);
-    let mut tag = if hex { reference::decode_hex(encoded.as_bytes()) } else { reference::decode_base64(encoded.as_bytes()) }
-        .expect("the signature ends with an encoded tag");
+    let mut tag =
+        if hex { reference::decode_hex(encoded.as_bytes()) } else { reference::decode_base64(encoded.as_bytes()) }
+            .expect("the signature ends with an encoded tag");
     tag[(selector / 8) % 32] ^= 1 << (selector % 8);
     let reencoded = if hex { reference::encode_hex(&tag) } else { reference::encode_base64(&tag) };
     let mut mutated = headers.clone();
@@ -148,8 +151,10 @@ fuzz_target!(|data: &[u8]| {
 
     // 6. Standard Webhooks MACs the id: change it.
     if let (Profile::StandardWebhooks, Some(id)) = (profile, id) {
-        let mutated: Headers =
-            headers.iter().map(|(n, v)| (n.clone(), if n == "webhook-id" { format!("{id}x") } else { v.clone() })).collect();
+        let mutated: Headers = headers
+            .iter()
+            .map(|(n, v)| (n.clone(), if n == "webhook-id" { format!("{id}x") } else { v.clone() }))
+            .collect();
         case.must_mismatch(key, &mutated, body, Tolerance::DEFAULT, "changed id");
     }
 

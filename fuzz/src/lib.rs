@@ -330,7 +330,8 @@ impl Tree {
             Tree::Array(items) => items.iter().any(Tree::has_duplicate_key),
             Tree::Object(members) => {
                 let mut seen = HashSet::new();
-                members.iter().any(|(k, _)| !seen.insert(k.as_str())) || members.iter().any(|(_, v)| v.has_duplicate_key())
+                members.iter().any(|(k, _)| !seen.insert(k.as_str()))
+                    || members.iter().any(|(_, v)| v.has_duplicate_key())
             }
         }
     }
