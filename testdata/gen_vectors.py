@@ -1749,7 +1749,8 @@ def cases_adversarial() -> list[dict]:
         v("akashicpay-raw-nul-in-string", "akashicpay", BODY, body=b'{"a":"\x00"}'),
         v("akashicpay-nul-after-document", "akashicpay", BODY, body=b'{"a":1}\x00'),
     ]
-    v = partial(vcase, src=adversarial("empty-values"))
+    # Found by the fuzz target verify_any_profile (its consistency check assumed a non-empty id).
+    v = partial(vcase, src=adversarial("empty-values, found by fuzz/verify_any_profile"))
     out += [
         v("github-empty-delivery-id", "github", OK, headers=gh_id(""), id="",
           note="an empty id header is present and reported as the empty string"),
