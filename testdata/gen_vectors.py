@@ -402,7 +402,7 @@ def json_module_accepts(body: bytes) -> bool:
 
     try:
         value = json.loads(body.decode("utf-8"), object_pairs_hook=pairs, parse_constant=no_constants)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return False
     lone = any(0xD800 <= ord(ch) <= 0xDFFF for s in strings(value) for ch in s)
     return depth(value) <= MAX_DEPTH and not lone
@@ -765,7 +765,8 @@ def vcase(name, scheme, expect, *, src, headers=KEEP, secrets=None, body=None, n
     """A verify case. On OK, matched/id/ts default to 0 and the fixture's id and timestamp:
     the reference verifier must report exactly these, which cross-checks both."""
     fx = fixture(scheme)
-    c = {"name": name, "source": f"hooksig: computed with Python hmac; {src}", "scheme": scheme,
+    c = {"name": name, "source": src if src.startswith(OWN) else f"hooksig: computed with Python hmac; {src}",
+         "scheme": scheme,
          "secrets": [fx.secret] if secrets is None else secrets,
          "headers": [[json_field(n), json_field(v)] for n, v in (signed(scheme) if headers is KEEP else headers)],
          **body_field(fx.body if body is None else body),
@@ -1535,11 +1536,234 @@ def cases_edges() -> list[dict]:
     ]
 
 
+def adversarial(topic: str) -> str:
+    return f"{OWN}adversarial/{topic} (issue 7; MACs computed with Python hmac)"
+
+
+def cases_adversarial() -> list[dict]:
+    """Attacker-shaped input in every header slot and the body: NUL bytes, non-ASCII and invalid
+    UTF-8, values at and over the limits, odd timestamps, wrong-length or URL-alphabet signatures,
+    deep or huge JSON, lone surrogates. Each pins the one code hooksig returns."""
+    gh = signed("github")
+    ghs, ghid = header(gh, "X-Hub-Signature-256"), header(gh, "X-GitHub-Delivery")
+    gh_sig = lambda value: set_header(gh, "X-Hub-Signature-256", value)
+    gh_id = lambda value: set_header(gh, "X-GitHub-Delivery", value)
+    st_good = mac_of("stripe", b"1700000000." + ST_BODY).hex()
+    sl = signed("slack")
+    sl_ts = lambda value: set_header(sl, "X-Slack-Request-Timestamp", value)
+    sl_sig = lambda value: set_header(sl, "X-Slack-Signature", value)
+    sw = signed("standard-webhooks")
+    sw_sig = header(sw, "webhook-signature")
+    sw_set = lambda name, value: set_header(sw, name, value)
+    s2s = signed("unknownpay-s2s")
+    s2s_set = lambda name, value: set_header(s2s, name, value)
+    k2p_good = mac_of("key2pay", b"1714672890." + K1_BODY).hex()
+    k2p = lambda value: [["X-Key2Pay-Signature", value]]
+    ct_good = mac_of(CUSTOM_TS, b"1700000000." + CUSTOM_FIXTURE.body).hex()
+    ct = lambda value: [["X-Hook-Signature", value]]
+
+    def sw_with_id(ident: bytes, ts: bytes = b"1614265330") -> list:
+        sig = b64(mac_of("standard-webhooks", ident + b"." + ts + b"." + SW_BODY))
+        return [["webhook-id", ident], ["webhook-timestamp", ts], ["webhook-signature", "v1," + sig]]
+
+    def slack_with_ts(ts: str) -> list:
+        sig = mac_of("slack", b"v0:" + ts.encode() + b":" + fixture("slack").body).hex()
+        return [["X-Slack-Request-Timestamp", ts], ["X-Slack-Signature", "v0=" + sig]]
+
+    v = partial(vcase, src=adversarial("nul-bytes"))
+    out = [
+        v("github-nul-after-signature", "github", NOSIG, headers=gh_sig(ghs + "\0"), note="NUL is not whitespace"),
+        v("github-nul-inside-signature", "github", NOSIG, headers=gh_sig(ghs[:30] + "\0" + ghs[31:])),
+        v("github-nul-before-prefix", "github", NOSIG, headers=gh_sig("\0" + ghs)),
+        v("github-nul-in-header-name", "github", MISSING, headers=[["X-Hub-Signature-256\0", ghs], ["X-GitHub-Delivery", ghid]]),
+        v("github-nul-in-delivery-id", "github", OK, headers=gh_id("dlv\0x"), id="dlv\0x",
+          note="the id is UTF-8 and is reported as received; it is not MACed"),
+        v("stripe-nul-after-t", "stripe", MALFORMED, headers=[["Stripe-Signature", f"t=1700000000\0,v1={st_good}"]]),
+        v("slack-nul-in-timestamp", "slack", MALFORMED, headers=sl_ts("1531420618\0")),
+        v("standard-webhooks-nul-in-id-maced", "standard-webhooks", OK, headers=sw_with_id(b"msg\0x"), id="msg\0x"),
+        v("standard-webhooks-nul-is-not-a-separator", "standard-webhooks", NOSIG,
+          headers=sw_set("webhook-signature", f"v1,{WRONG_B64}\0{sw_sig}")),
+        v("unknownpay-s2s-nul-in-api-key", "unknownpay-s2s", OK, headers=s2s_set("X-Api-Key", "unk\0key"),
+          note="X-Api-Key must be present; it is not MACed"),
+        v("custom-raw-nul-signature", CUSTOM_RAW, NOSIG, headers=[["X-Signature", "\0" * 64]]),
+    ]
+    v = partial(vcase, src=adversarial("non-ascii"))
+    out += [
+        v("github-fullwidth-prefix", "github", NOSIG, headers=gh_sig("ｓha256=" + ghs[7:])),
+        v("github-fullwidth-hex-digit", "github", NOSIG, headers=gh_sig("sha256=０" + ghs[8:])),
+        v("github-non-ascii-delivery-id", "github", OK, headers=gh_id("dlv-é-😀"), id="dlv-é-😀"),
+        v("github-non-ascii-header-name", "github", MISSING,
+          headers=[["X-Hub-Sİgnature-256", ghs], ["X-GitHub-Delivery", ghid]],
+          note="names are compared ASCII case-insensitively only; U+0130 is not 'i'"),
+        v("stripe-non-ascii-unknown-item", "stripe", OK,
+          headers=[["Stripe-Signature", f"t=1700000000,ключ=значение,v1={st_good}"]]),
+        v("stripe-fullwidth-t-key", "stripe", MALFORMED, headers=[["Stripe-Signature", f"ｔ=1700000000,v1={st_good}"]]),
+        v("slack-non-ascii-digits-timestamp", "slack", MALFORMED, headers=sl_ts("١٥٣١٤٢٠٦١٨")),
+        v("slack-non-ascii-signature", "slack", NOSIG, headers=sl_sig("v0=" + "é" * 32)),
+        v("standard-webhooks-non-ascii-id-maced", "standard-webhooks", OK,
+          headers=sw_with_id("msg_é".encode()), id="msg_é"),
+        v("standard-webhooks-fullwidth-timestamp", "standard-webhooks", MALFORMED,
+          headers=sw_set("webhook-timestamp", "１６１４２６５３３０")),
+        v("unknownpay-s2s-non-ascii-api-key", "unknownpay-s2s", OK, headers=s2s_set("X-Api-Key", "ключ")),
+        v("shopify-non-ascii-signature", "shopify", NOSIG,
+          headers=set_header(signed("shopify"), "X-Shopify-Hmac-Sha256", "é" * 22)),
+        v("akashicpay-non-ascii-signature", "akashicpay", NOSIG, headers=[["Signature", "é" * 32]]),
+    ]
+    v = partial(vcase, src=adversarial("invalid-utf8"))
+    out += [
+        v("standard-webhooks-invalid-utf8-timestamp", "standard-webhooks", MALFORMED,
+          headers=sw_set("webhook-timestamp", b"1614265330\xff")),
+        v("standard-webhooks-invalid-utf8-signature", "standard-webhooks", NOSIG,
+          headers=sw_set("webhook-signature", b"v1," + b"\xff" * 43)),
+        v("unknownpay-s2s-invalid-utf8-timestamp", "unknownpay-s2s", MALFORMED,
+          headers=s2s_set("X-Timestamp", b"\xff1700000000")),
+        v("unknownpay-s2s-invalid-utf8-api-key", "unknownpay-s2s", OK, headers=s2s_set("X-Api-Key", b"\xfe\xff"),
+          note="the API key is only required to be present"),
+        v("unknownpay-s2s-invalid-utf8-signature", "unknownpay-s2s", NOSIG,
+          headers=s2s_set("X-Signature", b"\xc3" * 64)),
+        v("key2pay-invalid-utf8-t", "key2pay", MALFORMED, headers=k2p(b"t=\xff1714672890,v1=" + k2p_good.encode())),
+        v("key2pay-invalid-utf8-v0-beside-good-v1", "key2pay", OK, id=None,
+          headers=k2p(b"t=1714672890,v0=" + b"\xfe" * 64 + b",v1=" + k2p_good.encode())),
+        v("slack-invalid-utf8-signature", "slack", NOSIG, headers=sl_sig(b"v0=" + b"\xc3" * 64)),
+        v("akashicpay-invalid-utf8-signature", "akashicpay", NOSIG, headers=[["Signature", b"\xff" * 64]]),
+        v("unipayment-invalid-utf8-signature", "unipayment", NOSIG, headers=[["hmac_signature", b"\xff" * 44]]),
+        v("custom-timestamped-invalid-utf8-t", CUSTOM_TS, MALFORMED, headers=ct(b"t=17000\xff00000,v1=" + ct_good.encode())),
+        v("stripe-invalid-utf8-near-miss-header-name", "stripe", MISSING,
+          headers=[[b"Stripe-Signatur\xe9", f"t=1700000000,v1={st_good}"]]),
+    ]
+    v = partial(vcase, src=adversarial("header-limits"))
+    out += [
+        v("slack-timestamp-8193-bytes", "slack", MALFORMED, headers=sl_ts("1" * 8193)),
+        v("standard-webhooks-id-8192-bytes", "standard-webhooks", OK, headers=sw_with_id(b"m" * 8192), id="m" * 8192),
+        v("standard-webhooks-id-8193-bytes", "standard-webhooks", MALFORMED, headers=sw_with_id(b"m" * 8193)),
+        v("unknownpay-s2s-api-key-8192-bytes", "unknownpay-s2s", OK, headers=s2s_set("X-Api-Key", "k" * 8192)),
+        v("unknownpay-s2s-timestamp-8193-bytes", "unknownpay-s2s", MALFORMED, headers=s2s_set("X-Timestamp", "0" * 8193)),
+        v("shopify-signature-8193-bytes", "shopify", MALFORMED,
+          headers=set_header(signed("shopify"), "X-Shopify-Hmac-Sha256", "A" * 8193)),
+        v("key2pay-header-8193-bytes", "key2pay", MALFORMED,
+          headers=k2p(f"t=1714672890,v1={k2p_good},x=" + "y" * (8193 - 83))),
+        v("github-signature-padded-past-8192-then-trimmed", "github", OK,
+          headers=gh_sig(" " * 4000 + ghs + "\t" * 4200),
+          note="the limit applies to the value after the surrounding spaces and tabs are trimmed"),
+    ]
+    assert len(header(out[-2]["headers"], "X-Key2Pay-Signature")) == 8193
+    v = partial(vcase, src=adversarial("entry-limits"))
+    out += [
+        v("stripe-33-items-right-one-first", "stripe", MALFORMED,
+          headers=[["Stripe-Signature", t_header(1700000000, f"v1={st_good}", *[f"v1={WRONG_HEX}"] * 31)]],
+          note="the limit is checked before any MAC, wherever the right signature is"),
+        v("standard-webhooks-33-entries-right-one-first", "standard-webhooks", MALFORMED,
+          headers=sw_set("webhook-signature", " ".join([sw_sig] + [f"v1,{WRONG_B64}"] * 32))),
+        v("custom-timestamped-32-items", CUSTOM_TS, OK, id=None,
+          headers=ct(t_header(1700000000, *[f"v1={WRONG_HEX}"] * 30, f"v1={ct_good}"))),
+        v("custom-timestamped-33-items", CUSTOM_TS, MALFORMED,
+          headers=ct(t_header(1700000000, *[f"v1={WRONG_HEX}"] * 31, f"v1={ct_good}"))),
+        v("stripe-32-items-unknown-keys-count", "stripe", OK,
+          headers=[["Stripe-Signature", t_header(1700000000, *["x=y"] * 30, f"v1={st_good}")]]),
+        v("stripe-33-items-unknown-keys-count", "stripe", MALFORMED,
+          headers=[["Stripe-Signature", t_header(1700000000, *["x=y"] * 31, f"v1={st_good}")]],
+          note="every item counts towards the 32, whatever its key"),
+        v("standard-webhooks-32-entries-long-whitespace-runs", "standard-webhooks", OK,
+          headers=sw_set("webhook-signature", " \t \t ".join([f"v1,{WRONG_B64}"] * 31 + [sw_sig]))),
+        v("key2pay-31-candidates-8-secrets-last-matches", "key2pay", OK, matched=7, id=None,
+          secrets=[f"whsec_other_{i}" for i in range(7)] + [K2P_SECRET],
+          headers=k2p(t_header(1714672890, *[f"v0={WRONG_HEX}"] * 30, f"v1={k2p_good}")),
+          note="the worst case a verifier accepts: 8 secrets x 31 candidates (8 MACs, 248 comparisons)"),
+        v("key2pay-31-candidates-8-secrets-none-match", "key2pay", MISMATCH,
+          secrets=[f"whsec_other_{i}" for i in range(8)],
+          headers=k2p(t_header(1714672890, *[f"v1={WRONG_HEX}"] * 31))),
+    ]
+    v = partial(vcase, src=adversarial("timestamp-forms"))
+    out += [
+        *[v(f"slack-timestamp-{name}", "slack", MALFORMED, headers=sl_ts(value)) for name, value in (
+            ("plus-sign", "+1531420618"), ("minus-sign", "-1531420618"), ("inner-space", "1531 420618"),
+            ("13-digits", "1531420618000"), ("13-chars-leading-zeros", "0001531420618"),
+            ("trailing-newline", "1531420618\n"), ("exponent", "1.531420618e9"))],
+        v("slack-timestamp-12-chars-leading-zeros", "slack", OK, headers=slack_with_ts("001531420618"),
+          note="MACed as received"),
+        v("slack-timestamp-surrounding-whitespace", "slack", OK, headers=sl_ts(" 1531420618\t"),
+          note="trimmed like every header value, then MACed"),
+        *[v(f"key2pay-t-{name}", "key2pay", MALFORMED, headers=k2p(value)) for name, value in (
+            ("plus-sign", f"t=+1714672890,v1={k2p_good}"), ("repeated", f"t=1714672890,v1={k2p_good},t=1714672890"),
+            ("space-after-equals", f"t= 1714672890,v1={k2p_good}"), ("space-before-equals", f"t =1714672890,v1={k2p_good}"),
+            ("13-digits", f"t=1714672890000,v1={k2p_good}"))],
+        v("unknownpay-s2s-timestamp-plus-sign", "unknownpay-s2s", MALFORMED, headers=s2s_set("X-Timestamp", "+1700000000")),
+        v("custom-timestamped-t-minus-sign", CUSTOM_TS, MALFORMED, headers=ct(f"t=-1700000000,v1={ct_good}")),
+        v("standard-webhooks-timestamp-plus-sign", "standard-webhooks", MALFORMED,
+          headers=sw_set("webhook-timestamp", "+1614265330")),
+        v("standard-webhooks-timestamp-12-chars-leading-zeros", "standard-webhooks", OK,
+          headers=sw_with_id(SW_ID.encode(), b"001614265330")),
+        v("stripe-t-zero-window-disabled", "stripe", OK, tolerance="disabled", ts=0,
+          headers=[["Stripe-Signature", f"t=0,v1={mac_of('stripe', b'0.' + ST_BODY).hex()}"]]),
+        v("stripe-t-zero-default-window", "stripe", OLD,
+          headers=[["Stripe-Signature", f"t=0,v1={mac_of('stripe', b'0.' + ST_BODY).hex()}"]]),
+        v("stripe-t-largest-12-digits-default-window", "stripe", FUTURE,
+          headers=[["Stripe-Signature", f"t=999999999999,v1={st_good}"]]),
+        v("stripe-t-newline-before-v1", "stripe", NOSIG, headers=[["Stripe-Signature", f"t=1700000000,\nv1={st_good}"]],
+          note="only spaces and tabs are trimmed around items; '\\nv1' is an unknown key"),
+    ]
+    v = partial(vcase, src=adversarial("signature-lengths"))
+    cb = signed(CUSTOM_B64)
+    cb_raw = base64.b64decode(header(cb, "X-Sig"))
+    out += [
+        v("key2pay-v0-31-bytes", "key2pay", NOSIG, headers=k2p(f"t=1714672890,v0={k2p_good[:62]}")),
+        v("custom-base64-31-bytes", CUSTOM_B64, NOSIG, headers=[["X-Sig", b64_of_len(cb_raw, 31)]]),
+        v("custom-base64-33-bytes", CUSTOM_B64, NOSIG, headers=[["X-Sig", b64_of_len(cb_raw, 33)]]),
+        v("github-hex-63-digits", "github", NOSIG, headers=gh_sig(ghs[:-1])),
+        v("github-hex-65-digits", "github", NOSIG, headers=gh_sig(ghs + "0")),
+        v("standard-webhooks-base64-double-padding", "standard-webhooks", NOSIG,
+          headers=sw_set("webhook-signature", sw_sig[:-2] + "==")),
+        v("github-signature-trailing-crlf", "github", NOSIG, headers=gh_sig(ghs + "\r\n"),
+          note="only spaces and tabs are trimmed"),
+    ]
+    v = partial(vcase, src=adversarial("base64-url-alphabet"))
+    url_body = next(b for b in (CUSTOM_FIXTURE.body + b" " * k for k in range(64))
+                    if set(header(signed(CUSTOM_B64, body=b), "X-Sig")) & set("+/"))
+    url_key = next(bytes([k]) * 24 for k in range(256) if set(base64.b64encode(bytes([k]) * 24).decode()) & set("+/"))
+    out += [
+        v("custom-base64-url-alphabet", CUSTOM_B64, NOSIG, body=url_body,
+          headers=[["X-Sig", url_alphabet(header(signed(CUSTOM_B64, body=url_body), "X-Sig"))]]),
+        v("standard-webhooks-url-alphabet-unpadded", "standard-webhooks", NOSIG,
+          headers=sw_set("webhook-signature", "v1," + url_alphabet(sw_sig[3:]).rstrip("="))),
+        v("standard-webhooks-url-alphabet-secret", "standard-webhooks", SECRET,
+          secrets=["whsec_" + base64.urlsafe_b64encode(url_key).decode()], note="secrets are standard base64 too"),
+    ]
+    v = partial(vcase, src=adversarial("json"))
+    ak = lambda body: [["Signature", mac_of("akashicpay", canonical_json(body)).hex()]]
+    big = b'{"n":' + b"9" * 400 + b',"e":1e400,"m":-1E-400,"f":0.' + b"0" * 300 + b'1,"z":-0e0}'
+    out += [
+        v("akashicpay-depth-1000-arrays", "akashicpay", BODY, body=b"[" * 1000 + b"]" * 1000),
+        v("akashicpay-depth-20000-unclosed", "akashicpay", BODY, body=b"[" * 20000,
+          note="rejected at depth 65, without reading (or recursing into) the rest"),
+        v("akashicpay-depth-64-then-65-sibling", "akashicpay", BODY,
+          body=b"[" * 63 + b"[],[[]]" + b"]" * 63),
+        v("akashicpay-huge-numbers", "akashicpay", OK, headers=ak(big), body=big,
+          note="400 digits, 1e400 and 300 leading fraction zeros are valid JSON, copied as received"),
+        v("akashicpay-two-high-surrogates", "akashicpay", BODY, body=b'{"a":"\\ud800\\ud800"}'),
+        v("akashicpay-high-surrogate-at-end-of-document", "akashicpay", BODY, body=b'"\\udbff"'),
+        v("akashicpay-high-surrogate-truncated-escape", "akashicpay", BODY, body=b'{"a":"\\ud83d\\u"}'),
+        v("akashicpay-uppercase-surrogate-pair", "akashicpay", OK, headers=ak(b'{"a":"\\uD83D\\uDE00"}'),
+          body=b'{"a":"\\uD83D\\uDE00"}'),
+        v("akashicpay-escaped-nul-key-sorts-first", "akashicpay", OK, headers=ak(b'{"a":2,"\\u0000":1}'),
+          body=b'{"a":2,"\\u0000":1}'),
+        v("akashicpay-raw-nul-in-string", "akashicpay", BODY, body=b'{"a":"\x00"}'),
+        v("akashicpay-nul-after-document", "akashicpay", BODY, body=b'{"a":1}\x00'),
+    ]
+    # Found by the fuzz target verify_any_profile (its consistency check assumed a non-empty id).
+    v = partial(vcase, src=adversarial("empty-values, found by fuzz/verify_any_profile"))
+    out += [
+        v("github-empty-delivery-id", "github", OK, headers=gh_id(""), id="",
+          note="an empty id header is present and reported as the empty string"),
+        v("standard-webhooks-empty-id-maced", "standard-webhooks", OK, headers=sw_with_id(b""), id=""),
+    ]
+    return out
+
+
 def own_cases() -> list[dict]:
     return [*cases_header_lookup(), *cases_missing(), *cases_limits(), *cases_non_utf8_headers(),
             *cases_t_header(), *cases_window(), *cases_signature_encoding(), *cases_standard_webhooks(),
             *cases_bodies(), *cases_secrets_and_arguments(), *cases_s2s(), *cases_akashicpay(), *cases_custom(),
-            *cases_edges()]
+            *cases_edges(), *cases_adversarial()]
 
 
 # --------------------------------------------------------------------------- sign cases

@@ -42,6 +42,8 @@ extern crate alloc;
 #[cfg(test)]
 extern crate std;
 
+#[doc(hidden)]
+pub mod __fuzz;
 #[cfg(feature = "alloc")]
 mod canonical_json;
 mod encoding;

@@ -319,6 +319,57 @@ mod tests {
         assert_eq!(Tolerance::from_options(None, None, Some(1)), Err(Error::InvalidArgument));
     }
 
+    /// The cost bound: however many signatures a header carries (up to 32),
+    /// each secret's MAC is computed once, so a delivery costs at most 8 body
+    /// MACs; what is rejected on syntax costs none.
+    #[test]
+    fn at_most_one_mac_per_secret() -> Result<(), Error> {
+        use crate::mac::work::take_macs;
+        use std::string::String;
+        use std::vec::Vec;
+
+        let wrong = "00".repeat(32);
+        let secrets: Vec<String> = (0..MAX_SECRETS).map(|i| std::format!("secret-{i}")).collect();
+        let key2pay = Verifier::new(Profile::Key2Pay, &secrets)?.with_tolerance(Tolerance::Disabled);
+        let mut items = std::vec![String::from("t=1700000000")];
+        items.extend((0..31).map(|_| std::format!("v1={wrong}")));
+        let header = [("X-Key2Pay-Signature", items.join(","))];
+        take_macs();
+        assert_eq!(key2pay.verify(&header, b"body", 0).err(), Some(Error::SignatureMismatch));
+        assert_eq!(take_macs(), MAX_SECRETS, "32 entries x 8 secrets");
+
+        // The right signature for the 4th secret, last of 31: 4 MACs, then stop.
+        let tag = MacKey::new(b"secret-3")?.mac(&[b"1700000000", b".", b"body"]).to_bytes();
+        if let Some(last) = items.last_mut() {
+            *last = std::format!("v1={}", hex::encode(tag));
+        }
+        let header = [("X-Key2Pay-Signature", items.join(","))];
+        take_macs();
+        assert_eq!(key2pay.verify(&header, b"body", 0).map(|v| v.secret_index), Ok(3));
+        assert_eq!(take_macs(), 4);
+
+        // Over the limit, or a body that is not JSON: rejected before any MAC.
+        items.push(std::format!("v1={wrong}"));
+        let header = [("X-Key2Pay-Signature", items.join(","))];
+        assert_eq!(key2pay.verify(&header, b"body", 0).err(), Some(Error::MalformedHeader));
+        let akashic = Verifier::new(Profile::AkashicPay, &secrets)?;
+        let deep = "[".repeat(65) + &"]".repeat(65);
+        assert_eq!(
+            akashic.verify(&[("Signature", wrong.as_str())], deep.as_bytes(), 0).err(),
+            Some(Error::MalformedBody)
+        );
+        assert_eq!(take_macs(), 0);
+
+        // Standard Webhooks, 32 entries, 8 secrets.
+        let sw_secrets: Vec<String> = (0..MAX_SECRETS).map(|i| std::format!("whsec_c2VjcmV0{i}A==")).collect();
+        let sw = Verifier::new(Profile::StandardWebhooks, &sw_secrets)?;
+        let entries = std::vec!["v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="; 32].join(" ");
+        let headers = [("webhook-id", "msg"), ("webhook-timestamp", "1700000000"), ("webhook-signature", &entries)];
+        assert_eq!(sw.verify(&headers, b"body", 1_700_000_000).err(), Some(Error::SignatureMismatch));
+        assert_eq!(take_macs(), MAX_SECRETS);
+        Ok(())
+    }
+
     #[test]
     fn wants_only_the_profiles_headers() -> Result<(), Error> {
         let sw = Verifier::new(Profile::StandardWebhooks, &["whsec_c2VjcmV0"])?;
