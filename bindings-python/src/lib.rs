@@ -13,10 +13,14 @@
 //! (`bytearray`, a `memoryview` of one, `array`…) is copied first, so another
 //! thread writing to it can never race with the hash; a small one is read in
 //! place with the GIL held.
+//!
+//! `explain` is the core's `explain` the same way: every header (not only the
+//! profile's), the verdict and findings copied into frozen `Explanation` and
+//! `Finding` objects.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use hooksig::{Error, Profile, SignedHeaders, Tolerance, Verifier};
+use hooksig::{Error, Explanation, FieldValue, Finding, Profile, SignedHeaders, Tolerance, Verifier};
 use pyo3::buffer::PyBuffer;
 use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
@@ -184,20 +188,28 @@ fn build(
 /// looking at their values (so environ entries such as `wsgi.input` are fine);
 /// only the few wanted pairs are copied.
 fn wanted_headers(verifier: &Verifier, headers: &Bound<'_, PyAny>) -> PyResult<Vec<(Vec<u8>, Vec<u8>)>> {
-    let py = headers.py();
     let mut wanted = Vec::new();
-    let mut keep = |name: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>| -> PyResult<()> {
+    each_header(headers, |name, value| {
         let name = bytes_of(name)?;
         if verifier.wants_header(name) {
             wanted.push((name.to_vec(), bytes_of(value)?.to_vec()));
         }
         Ok(())
-    };
+    })?;
+    Ok(wanted)
+}
+
+/// Calls `f` on each `(name, value)` of any header shape `wanted_headers` takes.
+fn each_header<'py, F>(headers: &Bound<'py, PyAny>, mut f: F) -> PyResult<()>
+where
+    F: FnMut(&Bound<'py, PyAny>, &Bound<'py, PyAny>) -> PyResult<()>,
+{
+    let py = headers.py();
     if let Ok(dict) = headers.cast_exact::<PyDict>() {
         for (name, value) in dict.iter() {
-            keep(&name, &value)?;
+            f(&name, &value)?;
         }
-        return Ok(wanted);
+        return Ok(());
     }
     let text_like = headers.is_instance_of::<PyString>()
         || headers.is_instance_of::<PyBytes>()
@@ -211,9 +223,9 @@ fn wanted_headers(verifier: &Verifier, headers: &Bound<'_, PyAny>) -> PyResult<V
     };
     for pair in pairs.try_iter().or_invalid(py)? {
         let (name, value) = two(&pair.or_invalid(py)?)?;
-        keep(&name, &value)?;
+        f(&name, &value)?;
     }
-    Ok(wanted)
+    Ok(())
 }
 
 /// A `(name, value)` tuple or a `[name, value]` list.
@@ -467,6 +479,135 @@ fn sign_request<'py>(
     header_dict(py, signed)
 }
 
+// ---- explain ----------------------------------------------------------------
+
+/// One cause `explain` found: `code` (e.g. `"SECRET_WHITESPACE"`), `message`
+/// (one line of English) and `fields` (the finding's data, the names the CLI's
+/// `--json` uses).
+#[pyclass(module = "hooksig", name = "Finding", frozen, eq)]
+#[derive(Clone, PartialEq, Eq)]
+struct PyFinding {
+    #[pyo3(get)]
+    code: &'static str,
+    #[pyo3(get)]
+    message: String,
+    fields: Vec<(&'static str, FieldValue)>,
+}
+
+impl From<&Finding> for PyFinding {
+    fn from(finding: &Finding) -> Self {
+        PyFinding { code: finding.code(), message: finding.to_string(), fields: finding.fields() }
+    }
+}
+
+#[pymethods]
+impl PyFinding {
+    /// A new `dict` on each access (the finding itself cannot change).
+    #[getter]
+    fn fields<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let dict = PyDict::new(py);
+        for (name, value) in &self.fields {
+            match value {
+                FieldValue::Text(text) => dict.set_item(name, text)?,
+                FieldValue::Integer(n) => dict.set_item(name, n)?,
+            }
+        }
+        Ok(dict)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let message = self.message.as_str().into_pyobject(py)?.repr()?;
+        let fields = self.fields(py)?.repr()?;
+        Ok(format!("Finding(code='{}', message={message}, fields={fields})", self.code))
+    }
+}
+
+/// What `explain` found: `verdict` (`"OK"` or the error code `verify` gives),
+/// `secret_index` (when OK) and `findings` (every known cause found).
+#[pyclass(module = "hooksig", name = "Explanation", frozen, eq)]
+#[derive(PartialEq, Eq)]
+struct PyExplanation {
+    #[pyo3(get)]
+    verdict: &'static str,
+    #[pyo3(get)]
+    secret_index: Option<usize>,
+    findings: Vec<PyFinding>,
+}
+
+impl From<&Explanation> for PyExplanation {
+    fn from(explanation: &Explanation) -> Self {
+        PyExplanation {
+            verdict: explanation.verdict_code(),
+            secret_index: explanation.verdict.ok(),
+            findings: explanation.findings.iter().map(PyFinding::from).collect(),
+        }
+    }
+}
+
+#[pymethods]
+impl PyExplanation {
+    /// A new `list` on each access.
+    #[getter]
+    fn findings(&self) -> Vec<PyFinding> {
+        self.findings.clone()
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let findings = self.findings().into_pyobject(py)?.repr()?;
+        let index = self.secret_index.map_or_else(|| "None".to_owned(), |i| i.to_string());
+        Ok(format!("Explanation(verdict='{}', secret_index={index}, findings={findings})", self.verdict))
+    }
+}
+
+/// Every header, for `explain` (it also looks at names the profile does not
+/// read: a close misspelling, another provider's header). A value that is not
+/// `str`/`bytes` is `INVALID_ARGUMENT` under a name the profile reads, as in
+/// `verify`, and skipped otherwise (a WSGI environ holds `wsgi.input`…); with no
+/// usable verifier (the secrets are the verdict) such values are all skipped.
+fn every_header(verifier: Option<&Verifier>, headers: &Bound<'_, PyAny>) -> PyResult<Vec<(Vec<u8>, Vec<u8>)>> {
+    let mut all = Vec::new();
+    each_header(headers, |name, value| {
+        let name = bytes_of(name)?;
+        match bytes_of(value) {
+            Ok(value) => all.push((name.to_vec(), value.to_vec())),
+            Err(err) if verifier.is_some_and(|v| v.wants_header(name)) => return Err(err),
+            Err(_) => {}
+        }
+        Ok(())
+    })?;
+    Ok(all)
+}
+
+/// Why a delivery fails: never raises for a failed verification (the verdict
+/// carries the code), only for unusable arguments.
+#[pyfunction]
+#[pyo3(signature = (profile, secrets, headers, body, **kwargs), text_signature = "(profile, secrets, headers, body, *, now=None, tolerance=300, past=None, future=None, method=None, path_and_query=None)")]
+fn explain(
+    profile: &Bound<'_, PyAny>,
+    secrets: &Bound<'_, PyAny>,
+    headers: &Bound<'_, PyAny>,
+    body: &Bound<'_, PyAny>,
+    kwargs: Option<&Bound<'_, PyDict>>,
+) -> PyResult<PyExplanation> {
+    let py = profile.py();
+    let names = ["now", "tolerance", "past", "future", "method", "path_and_query"];
+    let [now, tol, past, future, method, path] = options(py, kwargs, names)?;
+    let profile = self::profile(profile)?;
+    let secrets = self::secrets(secrets)?;
+    let tolerance = tolerance(tol.as_ref(), past.as_ref(), future.as_ref(), py)?;
+    let request = match (opt_text(method.as_ref())?, opt_text(path.as_ref())?) {
+        (Some(method), Some(path)) => Some((method, path)),
+        (None, None) => None,
+        _ => return Err(invalid(py, None)),
+    };
+    let now = now_or_clock(now.as_ref())?;
+    let verifier = Verifier::new(profile, &secrets).ok();
+    let headers = every_header(verifier.as_ref(), headers)?;
+    let explanation =
+        with_body(body, |body| hooksig::explain(&profile, &secrets, tolerance, &headers, body, request, now))?;
+    Ok(PyExplanation::from(&explanation))
+}
+
 /// The compiled module; `hooksig/__init__.py` re-exports it. It keeps pyo3's
 /// default `gil_used = true` (a free-threaded interpreter re-enables the GIL
 /// for it): small mutable buffers are read in place under the GIL.
@@ -476,8 +617,11 @@ fn _hooksig(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("VerificationError", m.py().get_type::<VerificationError>())?;
     m.add_class::<PyVerifier>()?;
     m.add_class::<PyVerified>()?;
+    m.add_class::<PyExplanation>()?;
+    m.add_class::<PyFinding>()?;
     m.add_function(wrap_pyfunction!(verify, m)?)?;
     m.add_function(wrap_pyfunction!(sign, m)?)?;
     m.add_function(wrap_pyfunction!(sign_request, m)?)?;
+    m.add_function(wrap_pyfunction!(explain, m)?)?;
     Ok(())
 }

@@ -9,10 +9,13 @@ from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from hooksig._hooksig import (
+    Explanation,
+    Finding,
     VerificationError,
     Verified,
     Verifier,
     __version__,
+    explain,
     sign,
     sign_request,
     verify,
@@ -36,6 +39,8 @@ Secrets = str | bytes | Iterable[str | bytes]
 
 __all__ = [
     "Body",
+    "Explanation",
+    "Finding",
     "HeaderItems",
     "Headers",
     "Secrets",
@@ -43,6 +48,7 @@ __all__ = [
     "Verified",
     "Verifier",
     "__version__",
+    "explain",
     "sign",
     "sign_request",
     "verify",

@@ -5,6 +5,8 @@ from typing import Final, Protocol, final
 
 __all__ = [
     "Body",
+    "Explanation",
+    "Finding",
     "HeaderItems",
     "Headers",
     "Secrets",
@@ -12,6 +14,7 @@ __all__ = [
     "Verified",
     "Verifier",
     "__version__",
+    "explain",
     "sign",
     "sign_request",
     "verify",
@@ -104,3 +107,39 @@ def sign_request(
     timestamp: int | None = None,
     key_id: str | None = None,
 ) -> dict[str, str]: ...
+
+@final
+class Finding:
+    """One cause `explain` found; `fields` is a new dict on each access."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def fields(self) -> dict[str, str | int]: ...
+
+@final
+class Explanation:
+    """What `explain` found: `verdict` is "OK" or the code `verify` gives."""
+
+    @property
+    def verdict(self) -> str: ...
+    @property
+    def secret_index(self) -> int | None: ...
+    @property
+    def findings(self) -> list[Finding]: ...
+
+def explain(
+    profile: str,
+    secrets: Secrets,
+    headers: Headers,
+    body: Body,
+    *,
+    now: int | None = None,
+    tolerance: int | None = 300,
+    past: int | None = None,
+    future: int | None = None,
+    method: str | None = None,
+    path_and_query: str | None = None,
+) -> Explanation: ...
