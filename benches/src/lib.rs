@@ -81,11 +81,20 @@ pub struct Case {
 /// # Errors
 /// A profile name or signer the core rejects.
 pub fn case(profile: &str, size: usize, signer: usize) -> Result<Case, Error> {
+    case_at(profile, size, signer, NOW)
+}
+
+/// As [`case`], signed at `timestamp` (the other languages' peers read the
+/// real clock, so their fixtures are signed at the time of each round).
+///
+/// # Errors
+/// A profile name or signer the core rejects.
+pub fn case_at(profile: &str, size: usize, signer: usize, timestamp: u64) -> Result<Case, Error> {
     let parsed = Profile::parse(profile)?;
     let secret = secrets(profile).get(signer).copied().ok_or(Error::InvalidArgument)?;
     let body = body(size);
     let id = parsed.id_header().map(|_| ID);
-    let signed = sign(&parsed, secret.as_bytes(), &body, Some(NOW), id)?;
+    let signed = sign(&parsed, secret.as_bytes(), &body, Some(timestamp), id)?;
     let headers = signed.iter().map(|h| (h.name().to_owned(), h.value().to_owned())).collect();
     Ok(Case { profile: parsed, body, headers })
 }

@@ -2,21 +2,40 @@
 //! `body-<size>.json` (the bodies) and `cases.json` (for each profile and
 //! size, the headers signed by the current secret and by the old one).
 //!
-//! Usage: `hooksig-bench-fixtures <dir>`
+//! Usage: `hooksig-bench-fixtures <dir> [<unix time to sign at>]` (default:
+//! now, since the peers check the timestamp against the real clock).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use hooksig_benches::{ID, NOW, PROFILES, SIZES, body, case, secrets};
+use hooksig_benches::{ID, PROFILES, SIZES, body, case_at, secrets};
 use serde_json::{Map, Value, json};
 
-fn headers(profile: &str, size: usize, signer: usize) -> Result<Value, String> {
-    let c = case(profile, size, signer).map_err(|e| format!("{profile} {size}: {}", e.code()))?;
+/// What else a real request carries: the benches hand these to every
+/// contestant along with the signed headers, as a framework would.
+const EXTRA_HEADERS: [(&str, &str); 8] = [
+    ("Host", "hooks.example.com"),
+    ("User-Agent", "Provider-Webhooks/1.0"),
+    ("Content-Type", "application/json; charset=utf-8"),
+    ("Content-Length", "0"),
+    ("Accept", "*/*"),
+    ("Accept-Encoding", "gzip"),
+    ("X-Forwarded-For", "203.0.113.7"),
+    ("X-Request-Id", "req_7f3c2a9b1d"),
+];
+
+fn headers(profile: &str, size: usize, signer: usize, now: u64) -> Result<Value, String> {
+    let c = case_at(profile, size, signer, now).map_err(|e| format!("{profile} {size}: {}", e.code()))?;
     Ok(Value::Object(c.headers.into_iter().map(|(n, v)| (n, Value::String(v))).collect()))
 }
 
 fn run() -> Result<(), String> {
-    let dir = PathBuf::from(std::env::args().nth(1).ok_or("usage: hooksig-bench-fixtures <dir>")?);
+    let dir = PathBuf::from(std::env::args().nth(1).ok_or("usage: hooksig-bench-fixtures <dir> [<now>]")?);
+    let clock = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_err(|e| e.to_string())?;
+    let now = match std::env::args().nth(2) {
+        Some(text) => text.parse().map_err(|_| format!("not a Unix time: {text}"))?,
+        None => clock.as_secs(),
+    };
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     for size in SIZES {
         let path = dir.join(format!("body-{size}.json"));
@@ -26,13 +45,13 @@ fn run() -> Result<(), String> {
     for profile in PROFILES {
         let mut per_size = Map::new();
         for size in SIZES {
-            let entry = json!({ "headers": headers(profile, size, 0)?, "headers_old": headers(profile, size, 1)? });
+            let entry = json!({ "headers": headers(profile, size, 0, now)?, "headers_old": headers(profile, size, 1, now)? });
             per_size.insert(size.to_string(), entry);
         }
         let all = json!({ "secrets": secrets(profile), "sizes": per_size });
         cases.insert(profile.to_owned(), all);
     }
-    let doc = json!({ "now": NOW, "id": ID, "sizes": SIZES, "profiles": cases });
+    let doc = json!({ "now": now, "id": ID, "sizes": SIZES, "extra_headers": EXTRA_HEADERS.iter().map(|(n, v)| (n.to_string(), Value::String((*v).to_owned()))).collect::<Map<String, Value>>(), "profiles": cases });
     let path = dir.join("cases.json");
     std::fs::write(&path, doc.to_string()).map_err(|e| format!("{}: {e}", path.display()))?;
     println!("wrote {} bodies and {}", SIZES.len(), path.display());
