@@ -33,6 +33,7 @@ bench-check: ## Compile the criterion benches and check every bench input verifi
 	$(CARGO) bench --no-run --locked -p hooksig-benches
 	$(CARGO) test --locked -p hooksig-benches
 	$(PYTHON) -m py_compile benches/run.py benches/python/bench.py
+	node --check benches/node/bench.mjs
 
 bench-deps: $(foreach s,$(subst $(bench_comma), ,$(BENCH_SUITES)),bench-deps-$(s))
 
@@ -51,3 +52,9 @@ bench-deps-python: $(BENCH_VENV)/.installed
 
 clean-bench:
 	rm -rf $(BENCH_VENV) $(BENCH_NODE_DIR)/node_modules
+
+# The Node peers are pinned in benches/node/package-lock.json; `hooksig` there
+# is a link to ./bindings-node, built here (release) by its own make target.
+bench-deps-node:
+	$(MAKE) --no-print-directory node-build
+	cd $(BENCH_NODE_DIR) && npm ci --no-audit --no-fund
