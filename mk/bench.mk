@@ -58,3 +58,13 @@ clean-bench:
 bench-deps-node:
 	$(MAKE) --no-print-directory node-build
 	cd $(BENCH_NODE_DIR) && npm ci --no-audit --no-fund
+
+# C: OpenSSL's headers (libssl-dev); benches/c/Makefile builds bindings-c's
+# static library (release) and links the bench against it.
+bench-deps-c:
+	[ -f /usr/include/openssl/hmac.h ] || { apt-get update && apt-get install -y libssl-dev; }
+
+# PHP: php-cli with FFI (bindings-c's php-setup) and the C library, loaded by
+# bindings-c/php through HOOKSIG_LIB.
+bench-deps-php:
+	$(MAKE) --no-print-directory php-setup lib-c

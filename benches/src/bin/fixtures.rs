@@ -1,6 +1,7 @@
 //! Writes the benchmark inputs for the non-Rust benches into a directory:
 //! `body-<size>.json` (the bodies) and `cases.json` (for each profile and
-//! size, the headers signed by the current secret and by the old one).
+//! size, the headers signed by the current secret and by the old one), and
+//! the same as tab-separated lines in `cases.tsv` for the C bench.
 //!
 //! Usage: `hooksig-bench-fixtures <dir> [<unix time to sign at>]` (default:
 //! now, since the peers check the timestamp against the real clock).
@@ -52,6 +53,25 @@ fn run() -> Result<(), String> {
         cases.insert(profile.to_owned(), all);
     }
     let doc = json!({ "now": now, "id": ID, "sizes": SIZES, "extra_headers": EXTRA_HEADERS.iter().map(|(n, v)| (n.to_string(), Value::String((*v).to_owned()))).collect::<Map<String, Value>>(), "profiles": cases });
+    let mut tsv = format!("now\t{now}\n");
+    for (name, value) in EXTRA_HEADERS {
+        tsv.push_str(&format!("extra\t{name}\t{value}\n"));
+    }
+    for profile in PROFILES {
+        for (index, secret) in secrets(profile).iter().enumerate() {
+            tsv.push_str(&format!("secret\t{profile}\t{index}\t{secret}\n"));
+        }
+        for size in SIZES {
+            for signer in [0, 1] {
+                let c = case_at(profile, size, signer, now).map_err(|e| e.code())?;
+                for (name, value) in c.headers {
+                    tsv.push_str(&format!("header\t{profile}\t{size}\t{signer}\t{name}\t{value}\n"));
+                }
+            }
+        }
+    }
+    let path = dir.join("cases.tsv");
+    std::fs::write(&path, tsv).map_err(|e| format!("{}: {e}", path.display()))?;
     let path = dir.join("cases.json");
     std::fs::write(&path, doc.to_string()).map_err(|e| format!("{}: {e}", path.display()))?;
     println!("wrote {} bodies and {}", SIZES.len(), path.display());
