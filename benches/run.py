@@ -149,10 +149,11 @@ def suite_rust(cfg: Config, res: Results, rnd: int) -> None:
     res.meta["rust"] = {"version": run(["rustc", "--version"]).strip()}
 
 
-def lang_suite(lang: str, cmd: list[str]):
+def lang_suite(lang: str, cmd: list[str], env: dict[str, str] | None = None):
     def suite(cfg: Config, res: Results, rnd: int) -> None:
         write_fixtures(cfg)
-        out = run([*cmd, "--data", str(cfg.data), "--seconds", str(cfg.seconds), "--round", str(rnd)], cwd=ROOT)
+        out = run([*cmd, "--data", str(cfg.data), "--seconds", str(cfg.seconds), "--round", str(rnd)], cwd=ROOT,
+                  env=dict(os.environ, **(env or {})))
         got = 0
         for line in out.splitlines():
             if not line.startswith("{"):
@@ -177,7 +178,8 @@ def suites_for(cfg: Config) -> dict:
         "python": lang_suite("python", [str(venv_py), str(BENCHES / "python" / "bench.py")]),
         "node": lang_suite("node", ["node", str(BENCHES / "node" / "bench.mjs")]),
         "c": lang_suite("c", [str(cfg.data / "c-bench")]),
-        "php": lang_suite("php", ["php", "-d", "ffi.enable=1", str(BENCHES / "php" / "bench.php")]),
+        "php": lang_suite("php", ["php", "-d", "ffi.enable=1", str(BENCHES / "php" / "bench.php")],
+                          {"HOOKSIG_LIB": str(ROOT / "target" / "release" / "libhooksig_ffi.so")}),
     }
     return {name: table[name] for name in cfg.suites}
 
@@ -423,7 +425,7 @@ def main() -> None:
                      ["--warm-up-time", "0.05", "--measurement-time", "0.15", "--sample-size", "10"], suites)
     else:
         cfg = Config(False, args.rounds or 5, args.data, 0.25, 1,
-                     ["--warm-up-time", "0.2", "--measurement-time", "0.6", "--sample-size", "20"], suites)
+                     ["--warm-up-time", "0.2", "--measurement-time", "0.5", "--sample-size", "20"], suites)
     started = time.time()
     prepare(cfg)
     res = Results()
