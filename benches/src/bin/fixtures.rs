@@ -46,7 +46,8 @@ fn run() -> Result<(), String> {
     for profile in PROFILES {
         let mut per_size = Map::new();
         for size in SIZES {
-            let entry = json!({ "headers": headers(profile, size, 0, now)?, "headers_old": headers(profile, size, 1, now)? });
+            let entry =
+                json!({ "headers": headers(profile, size, 0, now)?, "headers_old": headers(profile, size, 1, now)? });
             per_size.insert(size.to_string(), entry);
         }
         let all = json!({ "secrets": secrets(profile), "sizes": per_size });
