@@ -173,20 +173,13 @@ for (let rep = 0; rep < reps; rep++) {
   }
 }
 
-const pkg = (name) => JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version
-const version = (name) => {
-  try {
-    return pkg(name)
-  } catch {
-    // packages whose `exports` hide package.json: read it next to node_modules
-    return JSON.parse(readFileSync(join('node_modules', name, 'package.json'), 'utf8')).version
-  }
-}
+const version = (name) =>
+  JSON.parse(readFileSync(new URL(`./node_modules/${name}/package.json`, import.meta.url), 'utf8')).version
 const packages = {}
 for (const name of ['stripe', 'standardwebhooks', 'svix', '@octokit/webhooks-methods']) {
   packages[name] = version(name)
 }
-packages.hooksig = hooksig.version ? hooksig.version() : 'bindings-node'
+packages.hooksig = version('hooksig')
 console.log(JSON.stringify({ meta: { runtime: `Node ${process.version}`, packages } }))
 for (const c of contestants) {
   for (const size of sizes) {
