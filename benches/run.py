@@ -12,7 +12,7 @@ suite the programs interleave sizes and contestants. A number in the report
 is the median over rounds of each round's figure, with the min-max range.
 
 Usage: run.py [--quick] [--rounds N] [--suites openssl,rust,python,node,c,php]
-              [--data DIR] [--out FILE]
+              [--data DIR] [--out FILE] [--report-only]
 A suite whose command is missing (e.g. `--suites python` without its venv)
 is an error, never silently skipped: make installs what each suite needs.
 """
@@ -194,7 +194,11 @@ def cmd_version(cmd: list[str]) -> str:
         return "not installed"
 
 
-def machine() -> list[tuple[str, str]]:
+def loadavg() -> str:
+    return Path("/proc/loadavg").read_text().split()[0]
+
+
+def machine(res: Results) -> list[tuple[str, str]]:
     cpu = "unknown"
     flags = ""
     for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -214,7 +218,8 @@ def machine() -> list[tuple[str, str]]:
         ("OS", cmd_version(["sh", "-c", ". /etc/os-release && echo $PRETTY_NAME"])),
         ("Rust", cmd_version(["rustc", "--version"])),
         ("OpenSSL", cmd_version(["openssl", "version"])),
-        ("Load average at start", Path("/proc/loadavg").read_text().split()[0]),
+        ("Load average (1 min) at start / end", f"{res.meta.get('load', {}).get('start', '?')} / "
+                                                 f"{res.meta.get('load', {}).get('end', '?')}"),
     ]
 
 
@@ -336,7 +341,7 @@ def write_report(cfg: Config, res: Results, out: Path, started: float) -> None:
         "| | |",
         "|---|---|",
     ]
-    lines += [f"| {k} | {v} |" for k, v in machine()]
+    lines += [f"| {k} | {v} |" for k, v in machine(res)]
     for lang in ("python", "node", "c", "php"):
         meta = res.meta.get(lang)
         if meta:
@@ -415,6 +420,8 @@ def main() -> None:
     ap.add_argument("--suites", default=",".join(ALL_SUITES))
     ap.add_argument("--data", type=Path, default=ROOT / "target" / "bench-data")
     ap.add_argument("--out", type=Path, default=BENCHES / "RESULTS.md")
+    ap.add_argument("--report-only", action="store_true",
+                    help="re-render the report from the last run's raw figures (<data>/results.json), e.g. after editing NOTES.md")
     args = ap.parse_args()
     suites = [s for s in args.suites.split(",") if s]
     unknown = set(suites) - set(ALL_SUITES)
@@ -426,9 +433,21 @@ def main() -> None:
     else:
         cfg = Config(False, args.rounds or 5, args.data, 0.25, 1,
                      ["--warm-up-time", "0.2", "--measurement-time", "0.5", "--sample-size", "20"], suites)
+    raw = args.data / "results.json"
+    if args.report_only:
+        saved = json.loads(raw.read_text())
+        res = Results()
+        res.meta = saved["meta"]
+        for e in saved["entries"]:
+            entry = Entry(e["suite"], e["name"], e["kind"], e["note"], e["pair"], {int(k): v for k, v in e["ns"].items()})
+            res.entries[(entry.suite, entry.name)] = entry
+        cfg.rounds, cfg.quick = saved["rounds"], saved["quick"]
+        write_report(cfg, res, args.out, time.time() - saved["seconds"])
+        return
     started = time.time()
     prepare(cfg)
     res = Results()
+    res.meta["load"] = {"start": loadavg()}
     table = suites_for(cfg)
     names = list(table)
     for rnd in range(cfg.rounds):
@@ -437,6 +456,10 @@ def main() -> None:
             t0 = time.time()
             table[name](cfg, res, rnd)
             log(f"round {rnd + 1}/{cfg.rounds}: {name} done in {time.time() - t0:.1f} s")
+    res.meta["load"]["end"] = loadavg()
+    entries = [vars(e) for e in res.entries.values()]
+    raw.write_text(json.dumps({"rounds": cfg.rounds, "quick": cfg.quick, "seconds": time.time() - started,
+                               "meta": res.meta, "entries": entries}))
     write_report(cfg, res, args.out, started)
 
 
