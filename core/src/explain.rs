@@ -963,12 +963,11 @@ mod tests {
     fn to_json_is_the_documented_schema_with_escaped_strings() {
         use serde_json::{Value, json};
         let header = "X-\"q\"\\\n\t\u{1}\u{7f}é/";
+        let quoted = Finding::HeaderValueQuoted { header: header.to_owned() };
+        let skew = Finding::ClockSkew { seconds: -42 };
         let explanation = Explanation {
             verdict: Err(Error::SignatureMismatch),
-            findings: alloc::vec![
-                Finding::HeaderValueQuoted { header: header.to_owned() },
-                Finding::ClockSkew { seconds: -42 },
-            ],
+            findings: alloc::vec![quoted.clone(), skew.clone()],
             attempts: 3,
         };
         let text = explanation.to_json();
@@ -982,9 +981,9 @@ mod tests {
                 "verdict": "SIGNATURE_MISMATCH",
                 "secret_index": null,
                 "findings": [
-                    {"code": "HEADER_VALUE_QUOTED", "message": message(&explanation.findings[0]),
+                    {"code": "HEADER_VALUE_QUOTED", "message": message(&quoted),
                      "fields": {"header": header}},
-                    {"code": "CLOCK_SKEW", "message": message(&explanation.findings[1]), "fields": {"seconds": -42}},
+                    {"code": "CLOCK_SKEW", "message": message(&skew), "fields": {"seconds": -42}},
                 ],
             })
         );
