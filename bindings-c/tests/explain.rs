@@ -9,6 +9,8 @@ use core::ffi::{CStr, c_char};
 use core::ptr;
 
 use hooksig_ffi::*;
+mod common;
+use common::tolerance;
 use serde_json::{Map, Value};
 
 fn cases() -> Vec<Value> {
@@ -17,22 +19,78 @@ fn cases() -> Vec<Value> {
     doc["cases"].as_array().expect("cases").clone()
 }
 
-fn tolerance(case: &Value) -> hooksig_tolerance {
-    match &case["tolerance"] {
-        Value::Null => hooksig_tolerance_default(),
-        Value::String(s) if s == "disabled" => hooksig_tolerance { disabled: true, past: 0, future: 0 },
-        Value::Object(o) => hooksig_tolerance {
-            disabled: false,
-            past: o["past"].as_u64().unwrap(),
-            future: o["future"].as_u64().unwrap(),
-        },
-        other => panic!("bad tolerance {other}"),
-    }
-}
-
 fn code(result: hooksig_result) -> &'static str {
     // SAFETY: hooksig_result_code returns a static NUL-terminated string.
     unsafe { CStr::from_ptr(hooksig_result_code(result as u32)) }.to_str().unwrap()
+}
+
+/// The raw arguments of one `hooksig_explain` call (copyable, so a test can change one field).
+#[derive(Copy, Clone)]
+struct Raw {
+    profile: (*const c_char, usize),
+    secrets: (*const hooksig_bytes, usize),
+    tolerance: *const hooksig_tolerance,
+    headers: (*const hooksig_header, usize),
+    body: (*const u8, usize),
+    method: (*const c_char, usize),
+    path: (*const c_char, usize),
+    now: Option<u64>,
+    buf: (*mut c_char, usize),
+    out_needed: *mut usize,
+    out_verdict: *mut hooksig_result,
+}
+
+impl Raw {
+    /// `github`, nothing else given, into `buf`.
+    fn github(
+        tolerance: &hooksig_tolerance,
+        buf: &mut [c_char],
+        needed: &mut usize,
+        verdict: &mut hooksig_result,
+    ) -> Raw {
+        Raw {
+            profile: (c"github".as_ptr(), 6),
+            secrets: (ptr::null(), 0),
+            tolerance,
+            headers: (ptr::null(), 0),
+            body: (ptr::null(), 0),
+            method: (ptr::null(), 0),
+            path: (ptr::null(), 0),
+            now: Some(0),
+            buf: (buf.as_mut_ptr(), buf.len()),
+            out_needed: needed,
+            out_verdict: verdict,
+        }
+    }
+
+    /// # Safety
+    /// Every pointer points to its length (or is NULL) and lives through the call.
+    unsafe fn call(self) -> hooksig_result {
+        // SAFETY: the caller's contract.
+        unsafe {
+            hooksig_explain(
+                self.profile.0,
+                self.profile.1,
+                self.secrets.0,
+                self.secrets.1,
+                self.tolerance,
+                self.headers.0,
+                self.headers.1,
+                self.body.0,
+                self.body.1,
+                self.method.0,
+                self.method.1,
+                self.path.0,
+                self.path.1,
+                self.now.is_some(),
+                self.now.unwrap_or(0),
+                self.buf.0,
+                self.buf.1,
+                self.out_needed,
+                self.out_verdict,
+            )
+        }
+    }
 }
 
 /// Owned inputs of one call.
@@ -77,30 +135,21 @@ impl Call {
         let mut buf = vec![0x55 as c_char; buf_len];
         let buf_ptr = if buf_len == 0 { ptr::null_mut() } else { buf.as_mut_ptr() };
         let (mut needed, mut verdict) = (0usize, hooksig_result::Panic);
-        // SAFETY: every pointer points to its length in this frame; outs are locals.
-        let result = unsafe {
-            hooksig_explain(
-                self.profile.as_ptr().cast(),
-                self.profile.len(),
-                secrets.as_ptr(),
-                secrets.len(),
-                &self.tolerance,
-                headers.as_ptr(),
-                headers.len(),
-                self.body.as_ptr(),
-                self.body.len(),
-                method.0,
-                method.1,
-                path.0,
-                path.1,
-                self.now.is_some(),
-                self.now.unwrap_or(0),
-                buf_ptr,
-                buf_len,
-                &mut needed,
-                &mut verdict,
-            )
+        let raw = Raw {
+            profile: (self.profile.as_ptr().cast(), self.profile.len()),
+            secrets: (secrets.as_ptr(), secrets.len()),
+            tolerance: &self.tolerance,
+            headers: (headers.as_ptr(), headers.len()),
+            body: (self.body.as_ptr(), self.body.len()),
+            method,
+            path,
+            now: self.now,
+            buf: (buf_ptr, buf_len),
+            out_needed: &mut needed,
+            out_verdict: &mut verdict,
         };
+        // SAFETY: every pointer points to its length in this frame; outs are locals.
+        let result = unsafe { raw.call() };
         let text = (result == hooksig_result::Ok).then(|| {
             let bytes: Vec<u8> = buf.iter().map(|&c| c as u8).collect();
             CStr::from_bytes_until_nul(&bytes).unwrap().to_str().unwrap().to_owned()
@@ -216,193 +265,25 @@ fn wrong_arguments_are_errors_not_verdicts() {
     let mut call = Call::of(case);
     call.tolerance = hooksig_tolerance { disabled: true, past: 5, future: 0 };
     assert_eq!(call.run(4096).0, hooksig_result::InvalidArgument);
-    // Only one of method / path.
-    let call = Call::of(case);
+    // Only one of method / path; each required pointer NULL; no secrets is a verdict, not an error.
     let (mut needed, mut verdict) = (0usize, hooksig_result::Ok);
     let window = hooksig_tolerance_default();
     let mut buf = [0 as c_char; 256];
-    // SAFETY: valid pointers with their lengths, or NULL with length 0.
-    let one_of_two = unsafe {
-        hooksig_explain(
-            call.profile.as_ptr().cast(),
-            call.profile.len(),
-            ptr::null(),
-            0,
-            &window,
-            ptr::null(),
-            0,
-            ptr::null(),
-            0,
-            c"POST".as_ptr(),
-            4,
-            ptr::null(),
-            0,
-            true,
-            0,
-            buf.as_mut_ptr(),
-            buf.len(),
-            &mut needed,
-            &mut verdict,
-        )
-    };
-    assert_eq!(one_of_two, hooksig_result::InvalidArgument);
-    // NULLs: each required pointer.
-    // SAFETY: NULL pointers are checked before any use.
-    let nulls = unsafe {
-        [
-            hooksig_explain(
-                ptr::null(),
-                6,
-                ptr::null(),
-                0,
-                &window,
-                ptr::null(),
-                0,
-                ptr::null(),
-                0,
-                ptr::null(),
-                0,
-                ptr::null(),
-                0,
-                true,
-                0,
-                buf.as_mut_ptr(),
-                buf.len(),
-                &mut needed,
-                &mut verdict,
-            ),
-            hooksig_explain(
-                c"github".as_ptr(),
-                6,
-                ptr::null(),
-                0,
-                ptr::null(),
-                ptr::null(),
-                0,
-                ptr::null(),
-                0,
-                ptr::null(),
-                0,
-                ptr::null(),
-                0,
-                true,
-                0,
-                buf.as_mut_ptr(),
-                buf.len(),
-                &mut needed,
-                &mut verdict,
-            ),
-            hooksig_explain(
-                c"github".as_ptr(),
-                6,
-                ptr::null(),
-                0,
-                &window,
-                ptr::null(),
-                0,
-                ptr::null(),
-                0,
-                ptr::null(),
-                0,
-                ptr::null(),
-                0,
-                true,
-                0,
-                buf.as_mut_ptr(),
-                buf.len(),
-                ptr::null_mut(),
-                &mut verdict,
-            ),
-            hooksig_explain(
-                c"github".as_ptr(),
-                6,
-                ptr::null(),
-                0,
-                &window,
-                ptr::null(),
-                0,
-                ptr::null(),
-                0,
-                ptr::null(),
-                0,
-                ptr::null(),
-                0,
-                true,
-                0,
-                buf.as_mut_ptr(),
-                buf.len(),
-                &mut needed,
-                ptr::null_mut(),
-            ),
-            hooksig_explain(
-                c"github".as_ptr(),
-                6,
-                ptr::null(),
-                0,
-                &window,
-                ptr::null(),
-                3,
-                ptr::null(),
-                0,
-                ptr::null(),
-                0,
-                ptr::null(),
-                0,
-                true,
-                0,
-                buf.as_mut_ptr(),
-                buf.len(),
-                &mut needed,
-                &mut verdict,
-            ),
-            hooksig_explain(
-                c"github".as_ptr(),
-                6,
-                ptr::null(),
-                0,
-                &window,
-                ptr::null(),
-                0,
-                ptr::null(),
-                0,
-                ptr::null(),
-                0,
-                ptr::null(),
-                0,
-                true,
-                0,
-                ptr::null_mut(),
-                4096,
-                &mut needed,
-                &mut verdict,
-            ),
-        ]
-    };
-    assert_eq!(nulls, [hooksig_result::NullArgument; 6]);
-    // No secrets is not an argument error: the verdict says INVALID_ARGUMENT.
-    // SAFETY: as above.
-    let result = unsafe {
-        hooksig_explain(
-            c"github".as_ptr(),
-            6,
-            ptr::null(),
-            0,
-            &window,
-            ptr::null(),
-            0,
-            ptr::null(),
-            0,
-            ptr::null(),
-            0,
-            ptr::null(),
-            0,
-            true,
-            0,
-            buf.as_mut_ptr(),
-            buf.len(),
-            &mut needed,
-            &mut verdict,
-        )
-    };
-    assert_eq!((result, verdict), (hooksig_result::Ok, hooksig_result::InvalidArgument));
+    let base = Raw::github(&window, &mut buf, &mut needed, &mut verdict);
+    let cases = [
+        (Raw { method: (c"POST".as_ptr(), 4), ..base }, hooksig_result::InvalidArgument),
+        (Raw { path: (c"/".as_ptr(), 1), ..base }, hooksig_result::InvalidArgument),
+        (Raw { profile: (ptr::null(), 6), ..base }, hooksig_result::NullArgument),
+        (Raw { tolerance: ptr::null(), ..base }, hooksig_result::NullArgument),
+        (Raw { out_needed: ptr::null_mut(), ..base }, hooksig_result::NullArgument),
+        (Raw { out_verdict: ptr::null_mut(), ..base }, hooksig_result::NullArgument),
+        (Raw { headers: (ptr::null(), 3), ..base }, hooksig_result::NullArgument),
+        (Raw { buf: (ptr::null_mut(), 4096), ..base }, hooksig_result::NullArgument),
+        (base, hooksig_result::Ok),
+    ];
+    for (i, (raw, expected)) in cases.into_iter().enumerate() {
+        // SAFETY: valid pointers with their lengths; NULLs are checked before any use.
+        assert_eq!(unsafe { raw.call() }, expected, "case {i}");
+    }
+    assert_eq!(verdict, hooksig_result::InvalidArgument, "no secrets: the verdict says so");
 }
