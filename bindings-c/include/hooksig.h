@@ -299,6 +299,49 @@ enum hooksig_result hooksig_sign_request(const uint8_t *secret,
                                          size_t *out_needed,
                                          struct hooksig_signed_headers *out_headers);
 
+// Explains a delivery: why it fails to verify, as findings (a secret with a
+// trailing newline, a re-serialised body, a clock that is off…). Inputs are
+// those of `hooksig_verify` plus the window `tolerance`, and `method` /
+// `path_and_query` for a signed request (`unknownpay-s2s`; both NULL with
+// length 0 otherwise). `has_now = false` reads the system clock.
+//
+// Writes the explanation as NUL-terminated JSON into `buf` (`buf_len` bytes):
+// `{"verdict": "OK" | code, "secret_index": n | null, "findings": [{"code",
+// "message", "fields": {…}}]}` (built by the core), and the verdict as a
+// `hooksig_result` to `*out_verdict`. `*out_needed` (bytes, NUL included) and
+// `*out_verdict` are written on `OK` and on `BUFFER_TOO_SMALL` (then `buf` is
+// untouched); pass `buf = NULL, buf_len = 0` to query the size.
+//
+// A failed verification is NOT an error here: the call returns `OK` and the
+// verdict carries the code. Errors are for the arguments: `NULL_ARGUMENT`,
+// `INVALID_ARGUMENT` (unknown profile, non-UTF-8 text, a disabled window with
+// a side, only one of method/path), `BUFFER_TOO_SMALL`.
+//
+// # Safety
+// As `hooksig_verify` for profile, secrets, headers and body; `tolerance`
+// points to a valid struct; `method`/`path_and_query` point to their lengths
+// in bytes (or are NULL with length 0); `buf` points to `buf_len` writable
+// bytes; `out_needed` and `out_verdict` are writable.
+enum hooksig_result hooksig_explain(const char *profile,
+                                    size_t profile_len,
+                                    const struct hooksig_bytes *secrets,
+                                    size_t secrets_len,
+                                    const struct hooksig_tolerance *tolerance,
+                                    const struct hooksig_header *headers,
+                                    size_t headers_len,
+                                    const uint8_t *body,
+                                    size_t body_len,
+                                    const char *method,
+                                    size_t method_len,
+                                    const char *path_and_query,
+                                    size_t path_and_query_len,
+                                    bool has_now,
+                                    uint64_t now,
+                                    char *buf,
+                                    size_t buf_len,
+                                    size_t *out_needed,
+                                    enum hooksig_result *out_verdict);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

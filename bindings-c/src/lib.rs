@@ -189,12 +189,7 @@ pub unsafe extern "C" fn hooksig_verifier_new(
         // SAFETY: the caller's contract above.
         let (profile, secrets, tolerance) =
             unsafe { (text(profile, profile_len)?, secret_list(secrets, secrets_len)?, reference(tolerance)?) };
-        let tolerance = match *tolerance {
-            hooksig_tolerance { disabled: true, past: 0, future: 0 } => Tolerance::Disabled,
-            hooksig_tolerance { disabled: false, past, future } => Tolerance::Window { past, future },
-            hooksig_tolerance { disabled: true, .. } => return Err(hooksig_result::InvalidArgument),
-        };
-        let verifier = Verifier::new(Profile::parse(profile)?, &secrets)?.with_tolerance(tolerance);
+        let verifier = Verifier::new(Profile::parse(profile)?, &secrets)?.with_tolerance(from_c_tolerance(tolerance)?);
         let boxed = Box::into_raw(Box::new(hooksig_verifier { inner: verifier }));
         // SAFETY: checked non-NULL; writable by contract.
         unsafe { out_verifier.write(boxed) };
@@ -462,6 +457,108 @@ pub unsafe extern "C" fn hooksig_sign_request(
         // SAFETY: the caller's contract above.
         unsafe { write_headers(&signed, buf, buf_len, out_needed, out_headers) }
     })
+}
+
+/// Explains a delivery: why it fails to verify, as findings (a secret with a
+/// trailing newline, a re-serialised body, a clock that is off…). Inputs are
+/// those of `hooksig_verify` plus the window `tolerance`, and `method` /
+/// `path_and_query` for a signed request (`unknownpay-s2s`; both NULL with
+/// length 0 otherwise). `has_now = false` reads the system clock.
+///
+/// Writes the explanation as NUL-terminated JSON into `buf` (`buf_len` bytes):
+/// `{"verdict": "OK" | code, "secret_index": n | null, "findings": [{"code",
+/// "message", "fields": {…}}]}` (built by the core), and the verdict as a
+/// `hooksig_result` to `*out_verdict`. `*out_needed` (bytes, NUL included) and
+/// `*out_verdict` are written on `OK` and on `BUFFER_TOO_SMALL` (then `buf` is
+/// untouched); pass `buf = NULL, buf_len = 0` to query the size.
+///
+/// A failed verification is NOT an error here: the call returns `OK` and the
+/// verdict carries the code. Errors are for the arguments: `NULL_ARGUMENT`,
+/// `INVALID_ARGUMENT` (unknown profile, non-UTF-8 text, a disabled window with
+/// a side, only one of method/path), `BUFFER_TOO_SMALL`.
+///
+/// # Safety
+/// As `hooksig_verify` for profile, secrets, headers and body; `tolerance`
+/// points to a valid struct; `method`/`path_and_query` point to their lengths
+/// in bytes (or are NULL with length 0); `buf` points to `buf_len` writable
+/// bytes; `out_needed` and `out_verdict` are writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_explain(
+    profile: *const c_char,
+    profile_len: usize,
+    secrets: *const hooksig_bytes,
+    secrets_len: usize,
+    tolerance: *const hooksig_tolerance,
+    headers: *const hooksig_header,
+    headers_len: usize,
+    body: *const u8,
+    body_len: usize,
+    method: *const c_char,
+    method_len: usize,
+    path_and_query: *const c_char,
+    path_and_query_len: usize,
+    has_now: bool,
+    now: u64,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_needed: *mut usize,
+    out_verdict: *mut hooksig_result,
+) -> hooksig_result {
+    call(|| {
+        let (out_needed, out_verdict) = (out(out_needed)?, out(out_verdict)?);
+        // SAFETY: the caller's contract above.
+        let (profile, secrets, tolerance, headers, body, method, path) = unsafe {
+            (
+                text(profile, profile_len)?,
+                secret_list(secrets, secrets_len)?,
+                reference(tolerance)?,
+                header_list(headers, headers_len)?,
+                slice(body, body_len)?,
+                optional_text(method, method_len)?,
+                optional_text(path_and_query, path_and_query_len)?,
+            )
+        };
+        let request = match (method, path) {
+            (Some(method), Some(path)) => Some((method, path)),
+            (None, None) => None,
+            _ => return Err(hooksig_result::InvalidArgument),
+        };
+        let now = if has_now { now } else { system_now() };
+        let explanation = hooksig::explain(
+            &Profile::parse(profile)?,
+            &secrets,
+            from_c_tolerance(tolerance)?,
+            &headers,
+            body,
+            request,
+            now,
+        );
+        let json = explanation.to_json();
+        let verdict = explanation.verdict.map_or_else(hooksig_result::from, |_| hooksig_result::Ok);
+        // SAFETY: both checked non-NULL; writable by contract.
+        unsafe {
+            out_needed.write(json.len() + 1);
+            out_verdict.write(verdict);
+        }
+        if buf_len <= json.len() {
+            return Err(hooksig_result::BufferTooSmall);
+        }
+        if buf.is_null() {
+            return Err(hooksig_result::NullArgument);
+        }
+        // SAFETY: non-NULL, `buf_len` writable bytes by contract, not aliased during this call.
+        let buf = unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), buf_len) };
+        copy_nul_terminated(buf, json.as_bytes()).map(|_| ())
+    })
+}
+
+/// The core's window from the C struct; `disabled` with a non-zero side is `INVALID_ARGUMENT`.
+fn from_c_tolerance(tolerance: &hooksig_tolerance) -> Result<Tolerance, hooksig_result> {
+    match *tolerance {
+        hooksig_tolerance { disabled: true, past: 0, future: 0 } => Ok(Tolerance::Disabled),
+        hooksig_tolerance { disabled: false, past, future } => Ok(Tolerance::Window { past, future }),
+        hooksig_tolerance { disabled: true, .. } => Err(hooksig_result::InvalidArgument),
+    }
 }
 
 const fn to_c_tolerance(tolerance: Tolerance) -> hooksig_tolerance {

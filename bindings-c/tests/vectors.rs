@@ -8,6 +8,8 @@ use core::ffi::CStr;
 use core::ptr;
 
 use hooksig_ffi::*;
+mod common;
+use common::tolerance;
 use serde_json::Value;
 
 fn load() -> Value {
@@ -35,19 +37,6 @@ fn body(case: &Value) -> Vec<u8> {
 fn code(result: hooksig_result) -> String {
     // SAFETY: hooksig_result_code returns a static NUL-terminated string.
     unsafe { CStr::from_ptr(hooksig_result_code(result as u32)) }.to_str().unwrap().to_owned()
-}
-
-fn tolerance(case: &Value) -> hooksig_tolerance {
-    match &case["tolerance"] {
-        Value::Null => hooksig_tolerance_default(),
-        Value::String(s) if s == "disabled" => hooksig_tolerance { disabled: true, past: 0, future: 0 },
-        Value::Object(o) => hooksig_tolerance {
-            disabled: false,
-            past: o["past"].as_u64().unwrap(),
-            future: o["future"].as_u64().unwrap(),
-        },
-        other => panic!("bad tolerance {other}"),
-    }
 }
 
 fn header_structs(pairs: &[(Vec<u8>, Vec<u8>)]) -> Vec<hooksig_header> {

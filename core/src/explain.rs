@@ -336,6 +336,73 @@ impl Explanation {
     pub fn verdict_code(&self) -> &'static str {
         self.verdict.map_or_else(Error::code, |_| "OK")
     }
+
+    /// The explanation as one line of JSON, the shape the C ABI (and PHP)
+    /// return: `{"verdict": "OK" | code, "secret_index": n | null,
+    /// "findings": [{"code": …, "message": …, "fields": {name: text | integer}}]}`,
+    /// with `message` the finding's [`Display`](fmt::Display) line and `fields`
+    /// its [`fields`](Finding::fields) in order. Strings are escaped per RFC 8259.
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        let mut out = String::from("{\"verdict\":");
+        push_json_string(&mut out, self.verdict_code());
+        out.push_str(",\"secret_index\":");
+        match self.verdict {
+            Ok(index) => out.push_str(&alloc::format!("{index}")),
+            Err(_) => out.push_str("null"),
+        }
+        out.push_str(",\"findings\":[");
+        for (i, finding) in self.findings.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"code\":");
+            push_json_string(&mut out, finding.code());
+            out.push_str(",\"message\":");
+            push_json_string(&mut out, &alloc::format!("{finding}"));
+            out.push_str(",\"fields\":{");
+            for (j, (name, value)) in finding.fields().into_iter().enumerate() {
+                if j > 0 {
+                    out.push(',');
+                }
+                push_json_string(&mut out, name);
+                out.push(':');
+                match value {
+                    FieldValue::Text(text) => push_json_string(&mut out, &text),
+                    FieldValue::Integer(n) => out.push_str(&alloc::format!("{n}")),
+                }
+            }
+            out.push_str("}}");
+        }
+        out.push_str("]}");
+        out
+    }
+}
+
+/// Appends `text` as a JSON string: quotes, `\"`, `\\`, and every control
+/// character escaped (`\n`, `\r`, `\t`, else `\u00XX`); other characters as is.
+fn push_json_string(out: &mut String, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 || c == '\u{7f}' => {
+                let byte = u32::from(c);
+                out.push_str("\\u00");
+                for shift in [4, 0] {
+                    let digit = HEX.get(((byte >> shift) & 0xf) as usize).copied().unwrap_or(b'0');
+                    out.push(char::from(digit));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 type Headers = Vec<(Vec<u8>, Vec<u8>)>;
@@ -890,6 +957,38 @@ mod tests {
         assert_eq!(unquote(b" \"abc\"\r\n"), b"abc");
         assert_eq!(unquote(b"t=\"1\",v1='x'"), b"t=1,v1=x");
         assert_eq!(unquote(b"\"\""), b"");
+    }
+
+    #[test]
+    fn to_json_is_the_documented_schema_with_escaped_strings() {
+        use serde_json::{Value, json};
+        let header = "X-\"q\"\\\n\t\u{1}\u{7f}é/";
+        let quoted = Finding::HeaderValueQuoted { header: header.to_owned() };
+        let skew = Finding::ClockSkew { seconds: -42 };
+        let explanation = Explanation {
+            verdict: Err(Error::SignatureMismatch),
+            findings: alloc::vec![quoted.clone(), skew.clone()],
+            attempts: 3,
+        };
+        let text = explanation.to_json();
+        assert!(!text.contains('\n') && !text.contains('\u{1}') && !text.contains('\u{7f}'), "{text}");
+        assert!(text.contains(r#"\u0001\u007f"#), "{text}");
+        let parsed: Value = serde_json::from_str(&text).unwrap_or_default();
+        let message = |f: &Finding| Value::from(alloc::format!("{f}"));
+        assert_eq!(
+            parsed,
+            json!({
+                "verdict": "SIGNATURE_MISMATCH",
+                "secret_index": null,
+                "findings": [
+                    {"code": "HEADER_VALUE_QUOTED", "message": message(&quoted),
+                     "fields": {"header": header}},
+                    {"code": "CLOCK_SKEW", "message": message(&skew), "fields": {"seconds": -42}},
+                ],
+            })
+        );
+        let ok = Explanation { verdict: Ok(2), findings: Vec::new(), attempts: 1 };
+        assert_eq!(ok.to_json(), r#"{"verdict":"OK","secret_index":2,"findings":[]}"#);
     }
 
     #[test]

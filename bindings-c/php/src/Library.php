@@ -51,6 +51,32 @@ final class Library
         }
     }
 
+    /**
+     * The hooksig_tolerance for the options 'tolerance' (seconds either way, default 300; null disables
+     * the window), 'past' and 'future' (override one side), through hooksig_tolerance_from_options.
+     *
+     * @param array<string, mixed> $options
+     * @throws Exception INVALID_ARGUMENT
+     */
+    public static function tolerance(array $options): CData
+    {
+        $ffi = self::load();
+        $tolerance = array_key_exists('tolerance', $options) ? $options['tolerance'] : 300;
+        foreach ([$tolerance, $options['past'] ?? null, $options['future'] ?? null] as $value) {
+            if ($value !== null && !is_int($value)) {
+                self::check($ffi->HOOKSIG_RESULT_INVALID_ARGUMENT);
+            }
+        }
+        $window = $ffi->new('hooksig_tolerance');
+        self::check($ffi->hooksig_tolerance_from_options(
+            $tolerance !== null, $tolerance ?? 0,
+            isset($options['past']), $options['past'] ?? 0,
+            isset($options['future']), $options['future'] ?? 0,
+            FFI::addr($window),
+        ));
+        return $window;
+    }
+
     /** A C copy of $bytes (kept alive by the returned CData); NULL for "". */
     public static function bytes(string $bytes): ?CData
     {

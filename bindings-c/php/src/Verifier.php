@@ -29,14 +29,7 @@ final class Verifier
     public function __construct(string $profile, array $secrets, array $options = [])
     {
         $ffi = Library::load($options['library'] ?? null);
-        $tolerance = array_key_exists('tolerance', $options) ? $options['tolerance'] : 300;
-        $window = $ffi->new('hooksig_tolerance');
-        Library::check($ffi->hooksig_tolerance_from_options(
-            $tolerance !== null, $tolerance ?? 0,
-            isset($options['past']), $options['past'] ?? 0,
-            isset($options['future']), $options['future'] ?? 0,
-            FFI::addr($window),
-        ));
+        $window = Library::tolerance($options);
         [$array, $count, $keep] = Library::byteList($secrets);
         $handle = $ffi->new('hooksig_verifier*');
         Library::check($ffi->hooksig_verifier_new(

@@ -60,3 +60,58 @@ function signRequest(
         $buffer, $size, $needed, $out,
     ));
 }
+
+/**
+ * Explains why a delivery fails to verify (or confirms it verifies): the verdict and the known causes found,
+ * e.g. a secret with a trailing newline or a body re-serialised by a JSON parser. Never throws for a failed
+ * verification: the verdict carries the code.
+ *
+ *     ['verdict' => 'SIGNATURE_MISMATCH', 'secret_index' => null,
+ *      'findings' => [['code' => 'SECRET_WHITESPACE', 'message' => '...', 'fields' => ['secret_index' => 0]]]]
+ *
+ * Options: 'tolerance', 'past', 'future' (as for Verifier), 'now' (Unix seconds; default the system clock),
+ * 'method' and 'pathAndQuery' (both, for a signed request: unknownpay-s2s).
+ *
+ * @param list<string> $secrets
+ * @param array<mixed> $headers getallheaders(), $_SERVER, [name => value] or a list of [name, value]
+ * @param array{tolerance?: ?int, past?: int, future?: int, now?: int, method?: string, pathAndQuery?: string} $options
+ * @return array{verdict: string, secret_index: ?int, findings: list<array{code: string, message: string, fields: array<string, string|int>}>}
+ * @throws Exception INVALID_ARGUMENT for wrong argument types, an unknown profile or bad options
+ */
+function explain(string $profile, array $secrets, array $headers, string $body, array $options = []): array
+{
+    $ffi = Library::load();
+    $now = $options['now'] ?? null;
+    $method = $options['method'] ?? null;
+    $path = $options['pathAndQuery'] ?? null;
+    $wrongType = array_filter($secrets, static fn ($s) => !is_string($s)) !== []
+        || ($now !== null && !is_int($now)) || ($method !== null && !is_string($method))
+        || ($path !== null && !is_string($path));
+    if ($wrongType) {
+        Library::check($ffi->HOOKSIG_RESULT_INVALID_ARGUMENT);
+    }
+    $window = Library::tolerance($options);
+    [$secretArray, $secretCount, $keepSecrets] = Library::byteList($secrets);
+    [$headerArray, $headerCount, $keepHeaders] = Library::headers($headers);
+    $bodyCopy = Library::bytes($body);
+    $needed = $ffi->new('size_t');
+    $verdict = $ffi->new('hooksig_result');
+    $size = 4096;
+    do {
+        $buffer = $ffi->new("char[$size]");
+        $result = $ffi->hooksig_explain(
+            $profile, strlen($profile),
+            $secretArray === null ? null : FFI::addr($secretArray[0]), $secretCount,
+            FFI::addr($window),
+            $headerArray === null ? null : FFI::addr($headerArray[0]), $headerCount,
+            $bodyCopy === null ? null : FFI::addr($bodyCopy[0]), strlen($body),
+            $method, $method === null ? 0 : strlen($method),
+            $path, $path === null ? 0 : strlen($path),
+            $now !== null, $now ?? 0,
+            FFI::addr($buffer[0]), $size, FFI::addr($needed), FFI::addr($verdict),
+        );
+        $size = $needed->cdata;
+    } while ($result === $ffi->HOOKSIG_RESULT_BUFFER_TOO_SMALL && $size > 0 && FFI::sizeof($buffer) < $size);
+    Library::check($result);
+    return json_decode(FFI::string($buffer, $needed->cdata - 1), true, 512, JSON_THROW_ON_ERROR);
+}

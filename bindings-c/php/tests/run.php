@@ -134,7 +134,59 @@ $longId = str_repeat('i', 2000);
 $signed = Hooksig\sign('github', 's', 'b', null, $longId);
 check(($signed['X-GitHub-Delivery'] ?? '') === $longId, 'sign grows its buffer');
 
-// 4. A real HTTP round trip: `php -S` serving examples/endpoint.php, curl POSTing signed and tampered bodies;
+// 4. explain: every case of testdata/explain.json (verdict, exact findings with their fields, in order),
+//    the $_SERVER shape, a signed request, and wrong types.
+$explainCases = json_decode((string) file_get_contents(__DIR__ . '/../../../testdata/explain.json'), true, 512, JSON_THROW_ON_ERROR);
+foreach ($explainCases['cases'] as $case) {
+    $options = ['now' => $case['now']];
+    $tolerance = $case['tolerance'] ?? null;
+    if ($tolerance === 'disabled') {
+        $options['tolerance'] = null;
+    } elseif (is_array($tolerance)) {
+        $options += ['past' => $tolerance['past'], 'future' => $tolerance['future']];
+    }
+    [$code, $e] = attempt(static fn () => Hooksig\explain($case['scheme'], $case['secrets'], $case['headers'], $case['body'], $options));
+    $name = $case['name'];
+    check($code === 'OK' && $e['verdict'] === $case['expect'], "explain $name: verdict " . ($e['verdict'] ?? $code));
+    check(($case['expect'] === 'OK') === is_int($e['secret_index'] ?? null), "explain $name: secret_index");
+    $flat = array_map(static fn (array $f) => ['code' => $f['code']] + $f['fields'], $e['findings'] ?? []);
+    check($flat === $case['findings'], "explain $name: findings " . json_encode($flat));
+    check(array_filter($e['findings'] ?? [], static fn (array $f) => $f['message'] === '') === [], "explain $name: messages");
+}
+$secret = 'whsec_php_test';
+$body = '{"id":"evt_1","amount":100}';
+$signed = Hooksig\sign('stripe', $secret, $body, $now);
+$server = ['REQUEST_METHOD' => 'POST', 'argv' => [], 'HTTP_STRIPE_SIGNATURE' => $signed['Stripe-Signature']];
+// The secret was read from a file, trailing newline included:
+$explanation = Hooksig\explain('stripe', [$secret . "\n"], $server, $body, ['now' => $now]);
+// ['verdict' => 'SIGNATURE_MISMATCH', 'secret_index' => null, 'findings' => [['code' => 'SECRET_WHITESPACE', …]]]
+check($explanation['verdict'] === 'SIGNATURE_MISMATCH' && $explanation['secret_index'] === null, 'explain $_SERVER: verdict');
+check(array_column($explanation['findings'], 'code') === ['SECRET_WHITESPACE']
+    && $explanation['findings'][0]['fields'] === ['secret_index' => 0], 'explain $_SERVER: ' . json_encode($explanation));
+$e = Hooksig\explain('stripe', ['x', $secret], $signed, $body, ['now' => $now + 10, 'tolerance' => 60]);
+check($e === ['verdict' => 'OK', 'secret_index' => 1, 'findings' => []], 'explain OK: ' . json_encode($e));
+$e = Hooksig\explain('stripe', [$secret], $signed, $body); // the system clock: years later
+check($e['verdict'] === 'TIMESTAMP_TOO_OLD' && $e['findings'][0]['code'] === 'CLOCK_SKEW', 'explain now: ' . json_encode($e));
+$s2s = Hooksig\signRequest('s2s-secret', 'POST', '/v1/deposits', '{}', $now, 'k');
+$e = Hooksig\explain('unknownpay-s2s', ["s2s-secret\r\n"], $s2s, '{}', ['now' => $now, 'method' => 'POST', 'pathAndQuery' => '/v1/deposits']);
+check(array_column($e['findings'], 'code') === ['SECRET_WHITESPACE'], 'explain signed request: ' . json_encode($e));
+$e = Hooksig\explain('github', [], [], '');
+check($e['verdict'] === 'INVALID_ARGUMENT' && $e['findings'] === [], 'explain without secrets: verdict ' . $e['verdict']);
+$wrong = [
+    'secret not a string' => static fn () => Hooksig\explain('stripe', [['x']], $signed, $body),
+    'now not an int' => static fn () => Hooksig\explain('stripe', [$secret], $signed, $body, ['now' => '1700000000']),
+    'tolerance not an int' => static fn () => Hooksig\explain('stripe', [$secret], $signed, $body, ['tolerance' => '60']),
+    'method not a string' => static fn () => Hooksig\explain('stripe', [$secret], $signed, $body, ['method' => 1]),
+    'method without path' => static fn () => Hooksig\explain('unknownpay-s2s', [$secret], $s2s, '{}', ['method' => 'POST']),
+    'unknown profile' => static fn () => Hooksig\explain('no-such-provider', [$secret], $signed, $body),
+    'non-UTF-8 profile' => static fn () => Hooksig\explain("\xff", [$secret], $signed, $body),
+];
+foreach ($wrong as $what => $fn) {
+    [$code] = attempt($fn);
+    check($code === 'INVALID_ARGUMENT', "explain, $what: $code");
+}
+
+// 5. A real HTTP round trip: `php -S` serving examples/endpoint.php, curl POSTing signed and tampered bodies;
 //    once with ffi.enable=1, once as php-fpm is usually set up: ffi.enable=preload + opcache.preload.
 /** @param list<string> $ini */
 function serve(array $ini, string $secret): array

@@ -4,6 +4,7 @@
  * (pkg-config), run plain, under valgrind and with ASan/UBSan by `make test-c`. */
 #include <hooksig.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int passed, failed;
@@ -247,10 +248,63 @@ static void test_nulls_and_junk(void) {
     CHECK(strlen(hooksig_version()) >= 5);
 }
 
+/* explain: the Key2Pay delivery with the secret read from a file (trailing newline). */
+static void test_explain(void) {
+    hooksig_bytes secrets[] = {{BYTES("an-old-secret")}, {BYTES("whsec_k2p_test_secret\n")}};
+    hooksig_header headers[] = {header("X-Key2Pay-Signature", K2P_SIG)};
+    hooksig_tolerance window = hooksig_tolerance_default();
+    size_t needed = 0;
+    hooksig_result verdict = HOOKSIG_RESULT_PANIC;
+    /* First call: no buffer, asks for the size (the verdict is already written). */
+    hooksig_result rc = hooksig_explain("key2pay", 7, secrets, 2, &window, headers, 1, BYTES(K2P_BODY),
+                                        NULL, 0, NULL, 0, true, 1714672890, NULL, 0, &needed, &verdict);
+    CHECK_RC(rc, HOOKSIG_RESULT_BUFFER_TOO_SMALL);
+    char *json = malloc(needed);
+    CHECK(json != NULL);
+    if (json == NULL) {
+        return;
+    }
+    rc = hooksig_explain("key2pay", 7, secrets, 2, &window, headers, 1, BYTES(K2P_BODY),
+                         NULL, 0, NULL, 0, true, 1714672890, json, needed, &needed, &verdict);
+    if (rc == HOOKSIG_RESULT_OK && verdict != HOOKSIG_RESULT_OK) {
+        /* {"verdict":"SIGNATURE_MISMATCH","secret_index":null,"findings":[{"code":"SECRET_WHITESPACE",…}]} */
+        printf("rejected (%s), explanation: %s\n", hooksig_result_code(verdict), json);
+    }
+    CHECK_RC(rc, HOOKSIG_RESULT_OK);
+    CHECK_RC(verdict, HOOKSIG_RESULT_SIGNATURE_MISMATCH);
+    CHECK(strlen(json) + 1 == needed);
+    CHECK(strncmp(json, "{\"verdict\":\"SIGNATURE_MISMATCH\",\"secret_index\":null,", 52) == 0);
+    CHECK(strstr(json, "{\"code\":\"SECRET_WHITESPACE\"") != NULL);
+    CHECK(strstr(json, "\"fields\":{\"secret_index\":1}") != NULL);
+    free(json);
+
+    /* The right secret: verdict OK, no findings. Junk: argument errors, outs untouched. */
+    char small[128];
+    secrets[1] = (hooksig_bytes){BYTES(K2P_SECRET)};
+    CHECK_RC(hooksig_explain("key2pay", 7, secrets, 2, &window, headers, 1, BYTES(K2P_BODY), NULL, 0, NULL, 0,
+                             true, 1714672890, small, sizeof small, &needed, &verdict),
+             HOOKSIG_RESULT_OK);
+    CHECK_RC(verdict, HOOKSIG_RESULT_OK);
+    CHECK(strcmp(small, "{\"verdict\":\"OK\",\"secret_index\":1,\"findings\":[]}") == 0);
+    CHECK_RC(hooksig_explain("nope", 4, secrets, 2, &window, headers, 1, BYTES(K2P_BODY), NULL, 0, NULL, 0,
+                             true, 0, small, sizeof small, &needed, &verdict),
+             HOOKSIG_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(hooksig_explain("key2pay", 7, secrets, 2, NULL, headers, 1, BYTES(K2P_BODY), NULL, 0, NULL, 0,
+                             true, 0, small, sizeof small, &needed, &verdict),
+             HOOKSIG_RESULT_NULL_ARGUMENT);
+    CHECK_RC(hooksig_explain("key2pay", 7, secrets, 2, &window, headers, 1, BYTES(K2P_BODY), "POST", 4, NULL, 0,
+                             true, 0, small, sizeof small, &needed, &verdict),
+             HOOKSIG_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(hooksig_explain("key2pay", 7, secrets, 2, &window, headers, 1, BYTES(K2P_BODY), NULL, 0, NULL, 0,
+                             true, 0, small, 4, NULL, &verdict),
+             HOOKSIG_RESULT_NULL_ARGUMENT);
+}
+
 int main(void) {
     test_real_and_tampered();
     test_sign_round_trip();
     test_nulls_and_junk();
+    test_explain();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
