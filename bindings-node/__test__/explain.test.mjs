@@ -3,17 +3,14 @@
 // the header, body and option shapes rotate over the cases. Then: a signed
 // request, the system clock, and wrong types (the only thing that throws).
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
 import { describe, test } from 'node:test'
 
 import { HooksigError, explain, sign, signRequest, verify } from 'hooksig'
 
 import { diagnose } from '../examples/explain.mjs'
+import { testdata, windowOf, wire } from './testdata.mjs'
 
-const data = JSON.parse(readFileSync(new URL('../../testdata/explain.json', import.meta.url), 'utf8'))
-
-/** A vector string is UTF-8 text on the wire; Node hands headers over as ByteStrings. */
-const wire = (text) => Buffer.from(text, 'utf8').toString('latin1')
+const data = testdata('explain.json')
 
 /** Shapes that keep header names as sent (findings name headers as received). */
 function headersOf(testCase, i) {
@@ -42,13 +39,6 @@ function bodyOf(testCase, i) {
     default:
       return new Uint8Array(bytes).buffer
   }
-}
-
-function windowOf(testCase) {
-  const t = testCase.tolerance
-  if (t === undefined || t === null) return {}
-  if (t === 'disabled') return { tolerance: null }
-  return { past: t.past, future: t.future }
 }
 
 /** The window goes in the secrets' options object or in explain's own options, by turns. */

@@ -487,6 +487,21 @@ impl JsVerifier {
 
 type SecretsOrOptions<'a> = Either5<Array<'a>, Uint8ArraySlice<'a>, String, Object<'a>, Unknown<'a>>;
 
+/// The one-shot functions' second argument: the secret(s), or a
+/// `VerifierOptions` object, returned too for its tolerance fields.
+fn secrets_or_options(value: SecretsOrOptions<'_>) -> Result<(Vec<Vec<u8>>, Option<Object<'_>>), Error> {
+    match value {
+        Either5::A(list) => Ok((secret_list(&list)?, None)),
+        Either5::B(array) => Ok((vec![array.to_vec()], None)),
+        Either5::C(text) => Ok((vec![text.into_bytes()], None)),
+        Either5::D(object) if object.is_arraybuffer().or_invalid()? => {
+            Ok((vec![array_buffer(object.to_unknown())?.to_vec()], None))
+        }
+        Either5::D(object) => Ok((secrets(field(Some(&object), "secrets")?)?, Some(object))),
+        Either5::E(_) => Err(Error::InvalidArgument),
+    }
+}
+
 /// One-shot verification. The second argument is the secret(s), or the
 /// same options object `new Verifier` takes. Prefer a long-lived `Verifier`.
 #[napi(ts_args_type = "profile: string, secretsOrOptions: Secrets | VerifierOptions, headers: HeadersInput, \
@@ -499,16 +514,10 @@ pub fn verify(
     options_arg: OptionsArg<'_>,
 ) -> napi::Result<Verified, Code> {
     guard(|| {
-        let verifier = match secrets_or_options {
-            Either5::A(list) => hooksig::Verifier::new(self::profile(&profile)?, &secret_list(&list)?)?,
-            Either5::B(array) => hooksig::Verifier::new(self::profile(&profile)?, &[&*array])?,
-            Either5::C(text) => hooksig::Verifier::new(self::profile(&profile)?, &[text])?,
-            Either5::D(object) if object.is_arraybuffer().or_invalid()? => {
-                hooksig::Verifier::new(self::profile(&profile)?, &[&*array_buffer(object.to_unknown())?])?
-            }
-            Either5::D(object) => build(&profile, Some(&object))?,
-            Either5::E(_) => return Err(Error::InvalidArgument),
-        };
+        let profile = self::profile(&profile)?;
+        let (secrets, verifier_options) = self::secrets_or_options(secrets_or_options)?;
+        let verifier =
+            hooksig::Verifier::new(profile, &secrets)?.with_tolerance(tolerance(&[verifier_options.as_ref()])?);
         let now = now(as_options(options_arg)?.as_ref())?;
         let headers = self::headers(&|name| verifier.wants_header(name), &headers)?;
         let body = bytes_last(body)?;
@@ -656,16 +665,7 @@ pub fn explain(
     guard(|| {
         let options = as_options(options_arg)?;
         let o = options.as_ref();
-        let (secrets, verifier_options) = match secrets_or_options {
-            Either5::A(list) => (secret_list(&list)?, None),
-            Either5::B(array) => (vec![array.to_vec()], None),
-            Either5::C(text) => (vec![text.into_bytes()], None),
-            Either5::D(object) if object.is_arraybuffer().or_invalid()? => {
-                (vec![array_buffer(object.to_unknown())?.to_vec()], None)
-            }
-            Either5::D(object) => (secrets(field(Some(&object), "secrets")?)?, Some(object)),
-            Either5::E(_) => return Err(Error::InvalidArgument),
-        };
+        let (secrets, verifier_options) = self::secrets_or_options(secrets_or_options)?;
         let tolerance = tolerance(&[o, verifier_options.as_ref()])?;
         let method = text(field(o, "method")?)?;
         let path_and_query = text(field(o, "pathAndQuery")?)?;
