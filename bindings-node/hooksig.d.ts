@@ -1,19 +1,8 @@
 // The package's types: everything index.d.ts (generated from src/lib.rs)
-// declares, plus the one error class hooksig.js adds.
+// declares (ErrorCode included, from types.d.ts), plus the one error class
+// hooksig.js adds.
 export * from './index'
-
-/** The core's error codes (see the README's table). */
-export type ErrorCode =
-  | 'MISSING_HEADER'
-  | 'MALFORMED_HEADER'
-  | 'NO_SIGNATURE'
-  | 'SIGNATURE_MISMATCH'
-  | 'TIMESTAMP_TOO_OLD'
-  | 'TIMESTAMP_IN_FUTURE'
-  | 'INVALID_SECRET'
-  | 'MALFORMED_BODY'
-  | 'INVALID_ARGUMENT'
-  | 'INTERNAL'
+import type { ErrorCode } from './index'
 
 /** The only error any function of this package throws, whatever the input. */
 export declare class HooksigError extends Error {

@@ -75,6 +75,8 @@ const verify = (...args) => call(() => native.verify(...args))
 const sign = (...args) => call(() => native.sign(...args))
 /** @type {typeof native.signRequest} */
 const signRequest = (...args) => call(() => native.signRequest(...args))
+/** @type {typeof native.explain} */
+const explain = (...args) => call(() => native.explain(...args))
 /** @type {typeof native.errorCodes} */
 const errorCodes = () => native.errorCodes()
 
@@ -84,6 +86,7 @@ module.exports = {
   verify,
   sign,
   signRequest,
+  explain,
   errorCodes,
   __napiBindingTarget: native.__napiBindingTarget,
 }

@@ -59,6 +59,42 @@ export interface SignRequestOptions {
 }
 
 
+/** The core's error codes (see the README's table). */
+export type ErrorCode =
+  | 'MISSING_HEADER'
+  | 'MALFORMED_HEADER'
+  | 'NO_SIGNATURE'
+  | 'SIGNATURE_MISMATCH'
+  | 'TIMESTAMP_TOO_OLD'
+  | 'TIMESTAMP_IN_FUTURE'
+  | 'INVALID_SECRET'
+  | 'MALFORMED_BODY'
+  | 'INVALID_ARGUMENT'
+  | 'INTERNAL'
+/** What `explain` can find (see the README). */
+export type FindingCode =
+  | 'SECRET_WHITESPACE'
+  | 'KEY_DERIVATION'
+  | 'OTHER_PROFILE'
+  | 'BODY_RESERIALIZED'
+  | 'LINE_ENDINGS'
+  | 'CLOCK_SKEW'
+  | 'HEADER_VALUE_QUOTED'
+  | 'WRONG_ENCODING'
+  | 'HEADER_NAME_CLOSE'
+export interface ExplainOptions extends VerifyOptions {
+  /** Seconds a timestamp may be off either way (overrides the second argument's). */
+  tolerance?: number | null
+  /** Seconds a timestamp may lie in the past (overrides `tolerance` on that side). */
+  past?: number
+  /** Seconds a timestamp may lie in the future (overrides `tolerance` on that side). */
+  future?: number
+  /** With `pathAndQuery`: explain a signed request (UnknownPay S2S), method exactly as sent. */
+  method?: string
+  /** With `method`: the path with its query exactly as sent. */
+  pathAndQuery?: string
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -99,6 +135,44 @@ export interface ErrorInfo {
   httpStatus: number
   /** A one-line human explanation. */
   message: string
+}
+
+/**
+ * Why a delivery fails to verify: `verify` with these exact inputs (the same
+ * as the one-shot `verify`'s), then, if it fails, the known mistakes that
+ * make it pass. A failed verification is the verdict, never a throw; only
+ * wrong argument types throw (`INVALID_ARGUMENT`). `options.method` and
+ * `options.pathAndQuery` (both or neither) explain a signed request
+ * (UnknownPay S2S); `tolerance`, `past` and `future` there override the
+ * second argument's.
+ */
+export declare function explain(profile: string, secretsOrOptions: Secrets | VerifierOptions, headers: HeadersInput, body: BodyInput, options?: ExplainOptions): Explanation
+
+/** What `explain` found: the verdict `verify` gives and every cause found. */
+export interface Explanation {
+  /** `"OK"`, or the code `verify` fails with on these exact inputs. */
+  verdict: 'OK' | ErrorCode
+  /** The secret that matched, when the verdict is `"OK"`. */
+  secretIndex: number | null
+  /**
+   * The causes found, in the core's order; empty when the delivery verifies
+   * or nothing known explains the failure (a wrong secret, a forgery).
+   */
+  findings: Array<Finding>
+}
+
+/** One cause `explain` found. */
+export interface Finding {
+  /** The stable code, e.g. `"SECRET_WHITESPACE"`. */
+  code: FindingCode
+  /** One line of plain English. */
+  message: string
+  /**
+   * The finding's data, named as in the CLI's `--json` (`secret_index`,
+   * `key`, `profile`, `form`, `to`, `seconds`, `header`, `found`,
+   * `expected`), keys in sorted order.
+   */
+  fields: Record<string, string | number>
 }
 
 /**

@@ -838,6 +838,7 @@ module.exports = nativeBinding
 module.exports.Verifier = nativeBinding.Verifier
 module.exports.JsVerifier = nativeBinding.JsVerifier
 module.exports.errorCodes = nativeBinding.errorCodes
+module.exports.explain = nativeBinding.explain
 module.exports.sign = nativeBinding.sign
 module.exports.signRequest = nativeBinding.signRequest
 module.exports.verify = nativeBinding.verify

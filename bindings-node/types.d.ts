@@ -58,3 +58,39 @@ export interface SignRequestOptions {
   keyId?: string
 }
 
+
+/** The core's error codes (see the README's table). */
+export type ErrorCode =
+  | 'MISSING_HEADER'
+  | 'MALFORMED_HEADER'
+  | 'NO_SIGNATURE'
+  | 'SIGNATURE_MISMATCH'
+  | 'TIMESTAMP_TOO_OLD'
+  | 'TIMESTAMP_IN_FUTURE'
+  | 'INVALID_SECRET'
+  | 'MALFORMED_BODY'
+  | 'INVALID_ARGUMENT'
+  | 'INTERNAL'
+/** What `explain` can find (see the README). */
+export type FindingCode =
+  | 'SECRET_WHITESPACE'
+  | 'KEY_DERIVATION'
+  | 'OTHER_PROFILE'
+  | 'BODY_RESERIALIZED'
+  | 'LINE_ENDINGS'
+  | 'CLOCK_SKEW'
+  | 'HEADER_VALUE_QUOTED'
+  | 'WRONG_ENCODING'
+  | 'HEADER_NAME_CLOSE'
+export interface ExplainOptions extends VerifyOptions {
+  /** Seconds a timestamp may be off either way (overrides the second argument's). */
+  tolerance?: number | null
+  /** Seconds a timestamp may lie in the past (overrides `tolerance` on that side). */
+  past?: number
+  /** Seconds a timestamp may lie in the future (overrides `tolerance` on that side). */
+  future?: number
+  /** With `pathAndQuery`: explain a signed request (UnknownPay S2S), method exactly as sent. */
+  method?: string
+  /** With `method`: the path with its query exactly as sent. */
+  pathAndQuery?: string
+}

@@ -3,15 +3,13 @@
 // header shapes rotate over the cases so every shape sees the whole file.
 import assert from 'node:assert/strict'
 import { timingSafeEqual } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { describe, test } from 'node:test'
 
 import { HooksigError, Verifier, sign, signRequest, verify } from 'hooksig'
 
-const vectors = JSON.parse(readFileSync(new URL('../../testdata/vectors.json', import.meta.url), 'utf8'))
+import { testdata, windowOf, wire } from './testdata.mjs'
 
-/** A vector string is UTF-8 text on the wire; Node hands headers over as ByteStrings. */
-const wire = (text) => (typeof text === 'string' ? Buffer.from(text, 'utf8').toString('latin1') : Buffer.from(text.hex, 'hex'))
+const vectors = testdata('vectors.json')
 
 function bodyOf(testCase, i) {
   const bytes = testCase.body_hex !== undefined ? Buffer.from(testCase.body_hex, 'hex') : Buffer.from(testCase.body, 'utf8')
@@ -48,13 +46,6 @@ function headersOf(testCase, i) {
       return object
     }
   }
-}
-
-function windowOf(testCase) {
-  const t = testCase.tolerance
-  if (t === undefined || t === null) return {}
-  if (t === 'disabled') return { tolerance: null }
-  return { past: t.past, future: t.future }
 }
 
 function run(testCase, i) {

@@ -10,10 +10,11 @@
 //! U+00FF cannot have come off the wire and is `MALFORMED_HEADER`. Bodies,
 //! secrets, ids and key ids given as strings are UTF-8.
 
+use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use hooksig::{Error, Profile, Tolerance};
+use hooksig::{Error, FieldValue, Profile, Tolerance};
 use napi::bindgen_prelude::{
     Array, ArrayBuffer, Either, Either3, Either4, Either5, Function, Null, Object, Uint8ArraySlice, Unknown,
     Utf16String,
@@ -147,6 +148,19 @@ fn field<V: napi::bindgen_prelude::FromNapiValue>(object: Option<&Object<'_>>, n
     object.map(|o| o.get::<V>(name)).transpose().or_invalid().map(Option::flatten)
 }
 
+/// `field` of the first object (in order) that has it.
+fn first_field<V: napi::bindgen_prelude::FromNapiValue>(
+    objects: &[Option<&Object<'_>>],
+    name: &str,
+) -> Result<Option<V>, Error> {
+    for &object in objects {
+        if let Some(value) = field(object, name)? {
+            return Ok(Some(value));
+        }
+    }
+    Ok(None)
+}
+
 fn now(object: Option<&Object<'_>>) -> Result<u64, Error> {
     match whole(field(object, "now")?)? {
         Some(now) => Ok(now),
@@ -183,18 +197,19 @@ fn secret_list(list: &Array<'_>) -> Result<Vec<Vec<u8>>, Error> {
 
 /// `tolerance` (seconds; `null` disables; absent means the core's default),
 /// `past` and `future` (one side each), as `Tolerance::from_options` reads them.
-fn tolerance(object: Option<&Object<'_>>) -> Result<Tolerance, Error> {
+/// Each is taken from the first of `objects` that has it.
+fn tolerance(objects: &[Option<&Object<'_>>]) -> Result<Tolerance, Error> {
     let default = match Tolerance::DEFAULT {
         Tolerance::Window { past, .. } => Some(past),
         Tolerance::Disabled => None,
     };
-    let both = match field::<Either3<f64, Null, Unknown<'_>>>(object, "tolerance")? {
+    let both = match first_field::<Either3<f64, Null, Unknown<'_>>>(objects, "tolerance")? {
         None => default,
         Some(Either3::A(seconds)) => whole(Some(Either::A(seconds)))?,
         Some(Either3::B(Null)) => None,
         Some(Either3::C(_)) => return Err(Error::InvalidArgument),
     };
-    Tolerance::from_options(both, whole(field(object, "past")?)?, whole(field(object, "future")?)?)
+    Tolerance::from_options(both, whole(first_field(objects, "past")?)?, whole(first_field(objects, "future")?)?)
 }
 
 // ---------------------------------------------------------------- headers
@@ -219,9 +234,10 @@ fn name_bytes(name: &HeaderText<'_>) -> Result<Option<Vec<u8>>, Error> {
     }
 }
 
-/// The headers the verifier reads, collected from any supported shape.
-struct Headers<'v> {
-    verifier: &'v hooksig::Verifier,
+/// The headers `wants` accepts (the ones a verifier reads, or all of them for
+/// `explain`), collected from any supported shape.
+struct Headers<'w> {
+    wants: &'w dyn Fn(&[u8]) -> bool,
     pairs: Pairs,
 }
 
@@ -243,7 +259,7 @@ impl Headers<'_> {
     }
 
     fn push_wanted(&mut self, name: &[u8], value: HeaderText<'_>) -> Result<(), Error> {
-        if self.verifier.wants_header(name) { self.push_one(name, value) } else { Ok(()) }
+        if (self.wants)(name) { self.push_one(name, value) } else { Ok(()) }
     }
 
     fn push_one(&mut self, name: &[u8], value: HeaderText<'_>) -> Result<(), Error> {
@@ -311,7 +327,7 @@ impl Headers<'_> {
     /// arrays of strings (each one a value) or `undefined`.
     fn add_object(&mut self, object: &Object<'_>) -> Result<(), Error> {
         for key in Object::keys(object).or_invalid()? {
-            if self.verifier.wants_header(key.as_bytes())
+            if (self.wants)(key.as_bytes())
                 && let Some(value) = object.get(&key).or_invalid()?
             {
                 self.push_values(key.as_bytes(), value)?;
@@ -323,8 +339,8 @@ impl Headers<'_> {
 
 type HeadersArg<'a> = Either3<Array<'a>, Object<'a>, Unknown<'a>>;
 
-fn headers(verifier: &hooksig::Verifier, value: &HeadersArg<'_>) -> Result<Pairs, Error> {
-    let mut headers = Headers { verifier, pairs: Vec::new() };
+fn headers(wants: &dyn Fn(&[u8]) -> bool, value: &HeadersArg<'_>) -> Result<Pairs, Error> {
+    let mut headers = Headers { wants, pairs: Vec::new() };
     match value {
         Either3::A(list) => headers.add_array(list)?,
         Either3::B(object) if object.is_typedarray().or_invalid()? || object.is_arraybuffer().or_invalid()? => {
@@ -416,7 +432,7 @@ fn build(
 ) -> Result<hooksig::Verifier, Error> {
     let profile = profile(profile_arg)?;
     let secrets = secrets(field(options_arg, "secrets")?)?;
-    Ok(hooksig::Verifier::new(profile, &secrets)?.with_tolerance(tolerance(options_arg)?))
+    Ok(hooksig::Verifier::new(profile, &secrets)?.with_tolerance(tolerance(&[options_arg])?))
 }
 
 #[napi]
@@ -441,7 +457,7 @@ impl JsVerifier {
         guard(|| {
             let options = as_options(options_arg)?;
             let now = now(options.as_ref())?;
-            let headers = self::headers(&self.inner, &headers)?;
+            let headers = self::headers(&|name| self.inner.wants_header(name), &headers)?;
             let body = bytes_last(body)?;
             Ok(self.inner.verify(&headers, body.as_ref(), now)?.into())
         })
@@ -462,7 +478,7 @@ impl JsVerifier {
             let method = text(field(o, "method")?)?.ok_or(Error::InvalidArgument)?;
             let path_and_query = text(field(o, "pathAndQuery")?)?.ok_or(Error::InvalidArgument)?;
             let now = now(o)?;
-            let headers = self::headers(&self.inner, &headers)?;
+            let headers = self::headers(&|name| self.inner.wants_header(name), &headers)?;
             let body = bytes_last(body)?;
             Ok(self.inner.verify_request(&headers, body.as_ref(), &method, &path_and_query, now)?.into())
         })
@@ -470,6 +486,21 @@ impl JsVerifier {
 }
 
 type SecretsOrOptions<'a> = Either5<Array<'a>, Uint8ArraySlice<'a>, String, Object<'a>, Unknown<'a>>;
+
+/// The one-shot functions' second argument: the secret(s), or a
+/// `VerifierOptions` object, returned too for its tolerance fields.
+fn secrets_or_options(value: SecretsOrOptions<'_>) -> Result<(Vec<Vec<u8>>, Option<Object<'_>>), Error> {
+    match value {
+        Either5::A(list) => Ok((secret_list(&list)?, None)),
+        Either5::B(array) => Ok((vec![array.to_vec()], None)),
+        Either5::C(text) => Ok((vec![text.into_bytes()], None)),
+        Either5::D(object) if object.is_arraybuffer().or_invalid()? => {
+            Ok((vec![array_buffer(object.to_unknown())?.to_vec()], None))
+        }
+        Either5::D(object) => Ok((secrets(field(Some(&object), "secrets")?)?, Some(object))),
+        Either5::E(_) => Err(Error::InvalidArgument),
+    }
+}
 
 /// One-shot verification. The second argument is the secret(s), or the
 /// same options object `new Verifier` takes. Prefer a long-lived `Verifier`.
@@ -483,18 +514,12 @@ pub fn verify(
     options_arg: OptionsArg<'_>,
 ) -> napi::Result<Verified, Code> {
     guard(|| {
-        let verifier = match secrets_or_options {
-            Either5::A(list) => hooksig::Verifier::new(self::profile(&profile)?, &secret_list(&list)?)?,
-            Either5::B(array) => hooksig::Verifier::new(self::profile(&profile)?, &[&*array])?,
-            Either5::C(text) => hooksig::Verifier::new(self::profile(&profile)?, &[text])?,
-            Either5::D(object) if object.is_arraybuffer().or_invalid()? => {
-                hooksig::Verifier::new(self::profile(&profile)?, &[&*array_buffer(object.to_unknown())?])?
-            }
-            Either5::D(object) => build(&profile, Some(&object))?,
-            Either5::E(_) => return Err(Error::InvalidArgument),
-        };
+        let profile = self::profile(&profile)?;
+        let (secrets, verifier_options) = self::secrets_or_options(secrets_or_options)?;
+        let verifier =
+            hooksig::Verifier::new(profile, &secrets)?.with_tolerance(tolerance(&[verifier_options.as_ref()])?);
         let now = now(as_options(options_arg)?.as_ref())?;
-        let headers = self::headers(&verifier, &headers)?;
+        let headers = self::headers(&|name| verifier.wants_header(name), &headers)?;
         let body = bytes_last(body)?;
         Ok(verifier.verify(&headers, body.as_ref(), now)?.into())
     })
@@ -560,6 +585,112 @@ pub fn sign_request<'e>(
             key_id.as_deref(),
         )?;
         header_object(env, &signed)
+    })
+}
+
+/// One cause `explain` found.
+#[napi(object)]
+#[derive(Debug)]
+pub struct Finding {
+    /// The stable code, e.g. `"SECRET_WHITESPACE"`.
+    #[napi(ts_type = "FindingCode")]
+    pub code: String,
+    /// One line of plain English.
+    pub message: String,
+    /// The finding's data, named as in the CLI's `--json` (`secret_index`,
+    /// `key`, `profile`, `form`, `to`, `seconds`, `header`, `found`,
+    /// `expected`), keys in sorted order.
+    #[napi(ts_type = "Record<string, string | number>")]
+    pub fields: BTreeMap<String, Either<String, i64>>,
+}
+
+/// What `explain` found: the verdict `verify` gives and every cause found.
+#[napi(object)]
+#[derive(Debug)]
+pub struct Explanation {
+    /// `"OK"`, or the code `verify` fails with on these exact inputs.
+    #[napi(ts_type = "'OK' | ErrorCode")]
+    pub verdict: String,
+    /// The secret that matched, when the verdict is `"OK"`.
+    pub secret_index: Either<u32, Null>,
+    /// The causes found, in the core's order; empty when the delivery verifies
+    /// or nothing known explains the failure (a wrong secret, a forgery).
+    pub findings: Vec<Finding>,
+}
+
+impl From<&hooksig::Finding> for Finding {
+    fn from(finding: &hooksig::Finding) -> Finding {
+        let fields = finding.fields().into_iter().map(|(name, value)| {
+            let value = match value {
+                FieldValue::Text(text) => Either::A(text),
+                FieldValue::Integer(n) => Either::B(n),
+            };
+            (name.to_owned(), value)
+        });
+        Finding { code: finding.code().to_owned(), message: finding.to_string(), fields: fields.collect() }
+    }
+}
+
+impl From<&hooksig::Explanation> for Explanation {
+    fn from(e: &hooksig::Explanation) -> Explanation {
+        Explanation {
+            verdict: e.verdict_code().to_owned(),
+            secret_index: e.verdict.ok().and_then(|i| u32::try_from(i).ok()).map_or(Either::B(Null), Either::A),
+            findings: e.findings.iter().map(Finding::from).collect(),
+        }
+    }
+}
+
+/// A verdict with nothing tried: inputs the core could not even take.
+fn verdict_only(error: Error) -> Explanation {
+    Explanation { verdict: error.code().to_owned(), secret_index: Either::B(Null), findings: Vec::new() }
+}
+
+/// Why a delivery fails to verify: `verify` with these exact inputs (the same
+/// as the one-shot `verify`'s), then, if it fails, the known mistakes that
+/// make it pass. A failed verification is the verdict, never a throw; only
+/// wrong argument types throw (`INVALID_ARGUMENT`). `options.method` and
+/// `options.pathAndQuery` (both or neither) explain a signed request
+/// (UnknownPay S2S); `tolerance`, `past` and `future` there override the
+/// second argument's.
+#[napi(ts_args_type = "profile: string, secretsOrOptions: Secrets | VerifierOptions, headers: HeadersInput, \
+                     body: BodyInput, options?: ExplainOptions")]
+pub fn explain(
+    profile: Either<String, Unknown<'_>>,
+    secrets_or_options: SecretsOrOptions<'_>,
+    headers: HeadersArg<'_>,
+    body: Unknown<'_>,
+    options_arg: OptionsArg<'_>,
+) -> napi::Result<Explanation, Code> {
+    guard(|| {
+        let options = as_options(options_arg)?;
+        let o = options.as_ref();
+        let (secrets, verifier_options) = self::secrets_or_options(secrets_or_options)?;
+        let tolerance = tolerance(&[o, verifier_options.as_ref()])?;
+        let method = text(field(o, "method")?)?;
+        let path_and_query = text(field(o, "pathAndQuery")?)?;
+        let request = match (&method, &path_and_query) {
+            (Some(method), Some(path)) => Some((method.as_str(), path.as_str())),
+            (None, None) => None,
+            _ => return Err(Error::InvalidArgument),
+        };
+        let now = now(o)?;
+        let profile = match &profile {
+            Either::A(name) => Profile::parse(name),
+            Either::B(_) => return Err(Error::InvalidArgument),
+        };
+        // Every header: the causes include misnamed headers and other profiles'.
+        let headers = match self::headers(&|_| true, &headers) {
+            Err(Error::InvalidArgument) => return Err(Error::InvalidArgument),
+            other => other,
+        };
+        let body = bytes_last(body)?;
+        let (profile, headers) = match (profile, headers) {
+            (Ok(profile), Ok(headers)) => (profile, headers),
+            (Err(error), _) | (_, Err(error)) => return Ok(verdict_only(error)),
+        };
+        let explanation = hooksig::explain(&profile, &secrets, tolerance, &headers, body.as_ref(), request, now);
+        Ok(Explanation::from(&explanation))
     })
 }
 

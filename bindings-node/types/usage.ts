@@ -5,11 +5,15 @@ import express from 'express'
 import {
   type BodyInput,
   type ErrorCode,
+  type Explanation,
+  type Finding,
+  type FindingCode,
   type HeadersInput,
   HooksigError,
   type Verified,
   Verifier,
   errorCodes,
+  explain,
   sign,
   signRequest,
   verify,
@@ -70,6 +74,21 @@ app.post('/hook', express.raw({ type: () => true }), (req, res) => {
   res.json({ id: verified.id })
 })
 
+const explained: Explanation = explain('stripe', { secrets: ['whsec_x'], past: 60 }, shapes[0] ?? [], bodies[1] ?? '', {
+  now: 1,
+  tolerance: null,
+})
+const verdict: 'OK' | ErrorCode = explained.verdict
+const matched: number | null = explained.secretIndex
+const found: Finding[] = explain('unknownpay-s2s', 'secret', s2s, '{}', { method: 'POST', pathAndQuery: '/' }).findings
+const codes: FindingCode[] = found.map((f) => f.code)
+const fields: Array<string | number | undefined> = found.map((f) => f.fields['secret_index'] ?? f.fields['header'])
+const messages: string[] = found.map((f) => f.message)
+
+// @ts-expect-error: not a finding code
+const wrongFinding: FindingCode = 'SIGNATURE_MISMATCH'
+// @ts-expect-error: explain's options have no timestamp
+explain('github', 's', {}, '', { timestamp: 1 })
 // @ts-expect-error: a number is not a body
 verifier.verify({}, 42)
 // @ts-expect-error: options need secrets
@@ -80,3 +99,4 @@ verifier.verifyRequest({}, '', { now: 1 })
 const wrongCode: ErrorCode = 'NOPE'
 
 export { handle, rawHeaders, fromRequest, shapes, bodies, headers, again, statuses, app, wrongCode }
+export { explained, verdict, matched, codes, fields, messages, wrongFinding }

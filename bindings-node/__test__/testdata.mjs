@@ -1,0 +1,18 @@
+// What the vector files' tests share: loading a file of testdata/ and
+// turning a case's fields into the package's inputs. Not a test file.
+import { readFileSync } from 'node:fs'
+
+/** `testdata/<name>`, parsed. */
+export const testdata = (name) => JSON.parse(readFileSync(new URL(`../../testdata/${name}`, import.meta.url), 'utf8'))
+
+/** A vector string is UTF-8 text on the wire; Node hands headers over as ByteStrings. */
+export const wire = (text) =>
+  typeof text === 'string' ? Buffer.from(text, 'utf8').toString('latin1') : Buffer.from(text.hex, 'hex')
+
+/** A case's `tolerance` as the options `Verifier` and `explain` take. */
+export function windowOf(testCase) {
+  const t = testCase.tolerance
+  if (t === undefined || t === null) return {}
+  if (t === 'disabled') return { tolerance: null }
+  return { past: t.past, future: t.future }
+}
