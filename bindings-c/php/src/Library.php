@@ -85,6 +85,53 @@ final class Library
         return [$array, $count, $keep];
     }
 
+    /**
+     * hooksig_header[] from getallheaders(), $_SERVER, [name => value|list] or a list of [name, value].
+     * Non-scalar, non-list values (e.g. $_SERVER['argv']) are skipped; names are the library's to match.
+     *
+     * @param array<mixed> $headers
+     * @return array{0: ?CData, 1: int, 2: ?CData}
+     */
+    public static function headers(array $headers): array
+    {
+        $pairs = [];
+        if (array_is_list($headers)) {
+            foreach ($headers as $pair) {
+                if (is_array($pair) && count($pair) === 2) {
+                    $pairs[] = [(string) $pair[0], (string) $pair[1]];
+                }
+            }
+        } else {
+            foreach ($headers as $name => $value) {
+                foreach (is_array($value) ? $value : [$value] as $one) {
+                    if (is_scalar($one)) {
+                        $pairs[] = [(string) $name, (string) $one];
+                    }
+                }
+            }
+        }
+        $count = count($pairs);
+        if ($count === 0) {
+            return [null, 0, null];
+        }
+        $blob = '';
+        foreach ($pairs as [$name, $value]) {
+            $blob .= $name . $value;
+        }
+        $buffer = self::bytes($blob);
+        $array = self::load()->new("hooksig_header[$count]");
+        $offset = 0;
+        foreach ($pairs as $i => [$name, $value]) {
+            foreach (['name' => $name, 'value' => $value] as $field => $text) {
+                $len = strlen($text);
+                $array[$i]->{$field} = $len === 0 ? null : FFI::addr($buffer[$offset]);
+                $array[$i]->{$field . '_len'} = $len;
+                $offset += $len;
+            }
+        }
+        return [$array, $count, $buffer];
+    }
+
     /** @return array<string, string> the signed headers, name => value, in sending order */
     public static function signedHeaders(callable $sign): array
     {
