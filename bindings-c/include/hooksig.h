@@ -342,6 +342,52 @@ enum hooksig_result hooksig_explain(const char *profile,
                                     size_t *out_needed,
                                     enum hooksig_result *out_verdict);
 
+// `hooksig_verifier_verify` with the headers packed into one string (see the
+// module documentation: per header, `u32` LE name length, name, `u32` LE
+// value length, value). A malformed packed string is `INVALID_ARGUMENT`.
+// `out->id` points into `packed` afterwards.
+//
+// # Safety
+// `verifier` comes from `hooksig_verifier_new`; `packed` points to
+// `packed_len` bytes, `body` to `body_len` bytes (either may be NULL when its
+// length is 0); `out` is writable.
+enum hooksig_result hooksig_verifier_verify_packed(const struct hooksig_verifier *verifier,
+                                                   const char *packed,
+                                                   size_t packed_len,
+                                                   const char *body,
+                                                   size_t body_len,
+                                                   uint64_t now,
+                                                   struct hooksig_verified *out);
+
+// `hooksig_verifier_verify_request` (`unknownpay-s2s`) with the headers
+// packed as for `hooksig_verifier_verify_packed`.
+//
+// # Safety
+// As `hooksig_verifier_verify_packed`; `method` and `path_and_query` point to
+// their lengths in bytes (UTF-8).
+enum hooksig_result hooksig_verifier_verify_request_packed(const struct hooksig_verifier *verifier,
+                                                           const char *packed,
+                                                           size_t packed_len,
+                                                           const char *body,
+                                                           size_t body_len,
+                                                           const char *method,
+                                                           size_t method_len,
+                                                           const char *path_and_query,
+                                                           size_t path_and_query_len,
+                                                           uint64_t now,
+                                                           struct hooksig_verified *out);
+
+// Whether the verifier's profile reads a header of this name (any case,
+// `-`/`_` alike, CGI `HTTP_` names; the core's `Verifier::wants_header`).
+// Lets a caller pass only the headers that matter, and remember the answer
+// per name. False for a NULL `verifier` or a NULL `name` with a non-zero length.
+//
+// # Safety
+// `verifier` is NULL or comes from `hooksig_verifier_new`; `name` points to `name_len` bytes.
+bool hooksig_verifier_wants_header(const struct hooksig_verifier *verifier,
+                                   const char *name,
+                                   size_t name_len);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -179,3 +179,27 @@ enum hooksig_result hooksig_explain(const char *profile,
                                     size_t buf_len,
                                     size_t *out_needed,
                                     enum hooksig_result *out_verdict);
+
+enum hooksig_result hooksig_verifier_verify_packed(const struct hooksig_verifier *verifier,
+                                                   const char *packed,
+                                                   size_t packed_len,
+                                                   const char *body,
+                                                   size_t body_len,
+                                                   uint64_t now,
+                                                   struct hooksig_verified *out);
+
+enum hooksig_result hooksig_verifier_verify_request_packed(const struct hooksig_verifier *verifier,
+                                                           const char *packed,
+                                                           size_t packed_len,
+                                                           const char *body,
+                                                           size_t body_len,
+                                                           const char *method,
+                                                           size_t method_len,
+                                                           const char *path_and_query,
+                                                           size_t path_and_query_len,
+                                                           uint64_t now,
+                                                           struct hooksig_verified *out);
+
+bool hooksig_verifier_wants_header(const struct hooksig_verifier *verifier,
+                                   const char *name,
+                                   size_t name_len);

@@ -8,6 +8,7 @@
 #![allow(non_camel_case_types, reason = "C type names follow the hooksig_ prefix convention")]
 
 mod ffi;
+mod packed;
 mod result;
 
 use core::ffi::c_char;

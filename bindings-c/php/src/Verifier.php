@@ -20,6 +20,17 @@ use FFI\CData;
 final class Verifier
 {
     private CData $handle;
+    private FFI $ffi;
+    /** hooksig_verified, allocated once and overwritten by every successful verify. */
+    private CData $out;
+    private CData $outPtr;
+    /** @var array<string, bool> the library's hooksig_verifier_wants_header answers, by header name */
+    private array $wanted = [];
+    /** @var array<string, true> the names in $wanted that the profile reads */
+    private array $picked = [];
+
+    /** How many names $wanted remembers (attackers choose header names; the memory stays bounded). */
+    private const WANTED_CACHE = 256;
 
     /**
      * @param list<string> $secrets 1 to 8, tried in order
@@ -41,6 +52,9 @@ final class Verifier
             FFI::addr($handle),
         ));
         $this->handle = $handle;
+        $this->ffi = $ffi;
+        $this->out = $ffi->new('hooksig_verified');
+        $this->outPtr = FFI::addr($this->out);
     }
 
     public function __destruct()
@@ -60,7 +74,23 @@ final class Verifier
      */
     public function verify(array $headers, string $body, ?int $now = null): Verified
     {
-        return $this->run($headers, $body, $now, null, null);
+        // The hot path, kept flat (each PHP call level costs about as much as the core's HMAC here):
+        // one FFI call with the wanted headers packed into one string, PHP strings passed without a
+        // copy (const char * parameters), the result struct allocated once in the constructor.
+        $packed = $this->pack($headers);
+        $result = $this->ffi->hooksig_verifier_verify_packed(
+            $this->handle, $packed, strlen($packed), $body, strlen($body), $now ?? time(), $this->outPtr,
+        );
+        if ($result !== 0) {
+            Library::check($result);
+        }
+        $out = $this->out;
+        return new Verified(
+            FFI::string($out->scheme),
+            $out->secret_index,
+            $out->has_timestamp ? $out->timestamp : null,
+            FFI::isNull($out->id) ? null : FFI::string($out->id, $out->id_len),
+        );
     }
 
     /**
@@ -75,27 +105,74 @@ final class Verifier
     }
 
     /** @param array<mixed> $headers */
-    private function run(array $headers, string $body, ?int $now, ?string $method, ?string $path): Verified
+    private function run(array $headers, string $body, ?int $now, string $method, string $path): Verified
     {
-        $ffi = Library::load();
-        [$array, $count, $keep] = Library::headers($headers);
-        $bodyCopy = Library::bytes($body);
-        $out = $ffi->new('hooksig_verified');
-        $headerPtr = $array === null ? null : FFI::addr($array[0]);
-        $bodyPtr = $bodyCopy === null ? null : FFI::addr($bodyCopy[0]);
-        $now ??= time();
-        $result = $method === null
-            ? $ffi->hooksig_verifier_verify($this->handle, $headerPtr, $count, $bodyPtr, strlen($body), $now, FFI::addr($out))
-            : $ffi->hooksig_verifier_verify_request(
-                $this->handle, $headerPtr, $count, $bodyPtr, strlen($body),
-                $method, strlen($method), (string) $path, strlen((string) $path), $now, FFI::addr($out),
-            );
-        Library::check($result);
+        $packed = $this->pack($headers);
+        Library::check($this->ffi->hooksig_verifier_verify_request_packed(
+            $this->handle, $packed, strlen($packed), $body, strlen($body),
+            $method, strlen($method), $path, strlen($path), $now ?? time(), $this->outPtr,
+        ));
+        $out = $this->out;
         return new Verified(
             FFI::string($out->scheme),
             $out->secret_index,
             $out->has_timestamp ? $out->timestamp : null,
             FFI::isNull($out->id) ? null : FFI::string($out->id, $out->id_len),
         );
+    }
+
+    /**
+     * The headers the profile reads (the library decides, per name: hooksig_verifier_wants_header,
+     * remembered), packed for hooksig_verifier_verify_packed: pack('Va*Va*', name length, name,
+     * value length, value) each. Shapes: getallheaders(), $_SERVER, [name => value|list of values],
+     * a list of [name, value]; non-scalar values (e.g. $_SERVER['argv']) are skipped.
+     *
+     * @param array<mixed> $headers
+     */
+    private function pack(array $headers): string
+    {
+        $packed = '';
+        if (array_is_list($headers)) {
+            foreach ($headers as $pair) {
+                if (is_array($pair) && count($pair) === 2
+                    && ($this->wanted[$name = (string) $pair[0]] ?? $this->wants($name))) {
+                    $value = (string) $pair[1];
+                    $packed .= pack('Va*Va*', strlen($name), $name, strlen($value), $value);
+                }
+            }
+            return $packed;
+        }
+        // A name => value map: ask about the names not seen before, then keep the wanted ones with
+        // one array_intersect_key (no PHP loop over the other headers). Once the memo is full,
+        // names it could not keep are asked one by one.
+        foreach (array_diff_key($headers, $this->wanted) as $name => $_) {
+            $this->wants((string) $name);
+        }
+        $full = count($this->wanted) >= self::WANTED_CACHE;
+        foreach ($full ? $headers : array_intersect_key($headers, $this->picked) as $name => $value) {
+            $name = (string) $name;
+            if ($full && !($this->wanted[$name] ?? $this->wants($name))) {
+                continue;
+            }
+            foreach (is_array($value) ? $value : [$value] as $one) {
+                if (is_scalar($one)) {
+                    $one = (string) $one;
+                    $packed .= pack('Va*Va*', strlen($name), $name, strlen($one), $one);
+                }
+            }
+        }
+        return $packed;
+    }
+
+    private function wants(string $name): bool
+    {
+        $wanted = $this->ffi->hooksig_verifier_wants_header($this->handle, $name, strlen($name));
+        if (count($this->wanted) < self::WANTED_CACHE) {
+            $this->wanted[$name] = $wanted;
+            if ($wanted) {
+                $this->picked[$name] = true;
+            }
+        }
+        return $wanted;
     }
 }

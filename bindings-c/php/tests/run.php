@@ -129,6 +129,34 @@ $signed = Hooksig\sign('stripe', $secret, $body, $now);
 check($code === 'TIMESTAMP_IN_FUTURE', "future 10: $code");
 [$code] = attempt(static fn () => $oneSide->verify($signed, $body, $now + 300));
 check($code === 'OK', "past stays 300: $code");
+// The verifier remembers, per header name, whether its profile reads it (bounded memo): the same
+// verifier keeps answering right for the same headers, for new names, once the memo is full (300
+// junk names), for names that differ only by case/CGI spelling, for NUL bytes in values, and for
+// multi-valued and list shapes.
+$memo = new Verifier('stripe', [$secret]);
+$signed = Hooksig\sign('stripe', $secret, $body, $now);
+$sig = $signed['Stripe-Signature'];
+$junk = [];
+for ($i = 0; $i < 300; $i++) {
+    $junk["X-Junk-$i"] = "v\0$i";
+}
+$rounds = [
+    'map' => ['Content-Type' => 'application/json', 'Stripe-Signature' => $sig],
+    'map again' => ['Content-Type' => 'application/json', 'Stripe-Signature' => $sig],
+    'memo full' => $junk + ['HTTP_STRIPE_SIGNATURE' => $sig],
+    'new name after full' => ['STRIPE-signature' => $sig, 'X-Other' => 'y'],
+    'list' => [['X-Other', 'y'], ['stripe_signature', $sig]],
+    'multi-valued' => ['stripe-signature' => [$sig]],
+];
+foreach ($rounds as $what => $headers) {
+    [$code, $v] = attempt(static fn () => $memo->verify($headers, $body, $now));
+    check($code === 'OK' && $v->scheme === 'stripe', "memo $what: $code");
+}
+[$code] = attempt(static fn () => $memo->verify(['Content-Type' => 'x'], $body, $now));
+check($code === 'MISSING_HEADER', "memo, unwanted headers only: $code");
+[$code] = attempt(static fn () => $memo->verify(['stripe-signature' => [$sig, $sig . '0']], $body, $now));
+check($code === 'MALFORMED_HEADER', "memo, conflicting duplicates reach the core: $code");
+
 // A large signed id needs a bigger output buffer than the first guess.
 $longId = str_repeat('i', 2000);
 $signed = Hooksig\sign('github', 's', 'b', null, $longId);

@@ -300,11 +300,72 @@ static void test_explain(void) {
              HOOKSIG_RESULT_NULL_ARGUMENT);
 }
 
+/* Appends one length-prefixed field (u32 little-endian length, then the bytes) to a packed header string. */
+static size_t pack_field(uint8_t *dst, size_t at, const char *bytes, size_t len) {
+    for (size_t i = 0; i < 4; i++) {
+        dst[at + i] = (uint8_t)((len >> (8 * i)) & 0xFF);
+    }
+    memcpy(dst + at + 4, bytes, len);
+    return at + 4 + len;
+}
+
+static void test_packed_and_wants_header(void) {
+    hooksig_bytes secrets[] = {{BYTES(K2P_SECRET)}};
+    hooksig_tolerance window = hooksig_tolerance_default();
+    hooksig_verifier *v = NULL;
+    CHECK_RC(hooksig_verifier_new("key2pay", 7, secrets, 1, &window, &v), HOOKSIG_RESULT_OK);
+    CHECK(hooksig_verifier_wants_header(v, "x-key2pay-signature", 19));
+    CHECK(hooksig_verifier_wants_header(v, "HTTP_X_KEY2PAY_DELIVERY", 23));
+    CHECK(!hooksig_verifier_wants_header(v, "Content-Type", 12));
+    CHECK(!hooksig_verifier_wants_header(NULL, "x-key2pay-signature", 19));
+    CHECK(!hooksig_verifier_wants_header(v, NULL, 19));
+
+    /* Every header in one string; a NUL inside an unrelated value stays exact. */
+    uint8_t packed[512];
+    size_t len = 0;
+    len = pack_field(packed, len, "Content-Type", 12);
+    len = pack_field(packed, len, "a\0b", 3);
+    size_t first_end = len;
+    len = pack_field(packed, len, "x-key2pay-signature", 19);
+    len = pack_field(packed, len, K2P_SIG, strlen(K2P_SIG));
+    size_t sig_end = len;
+    len = pack_field(packed, len, "HTTP_X_KEY2PAY_DELIVERY", 23);
+    size_t id_at = len + 4;
+    len = pack_field(packed, len, "dlv_1zP9e", 9);
+    const char *p = (const char *)packed;
+    hooksig_verified out;
+    memset(&out, 0, sizeof out);
+    CHECK_RC(hooksig_verifier_verify_packed(v, p, len, K2P_BODY, strlen(K2P_BODY), 1714672900, &out),
+             HOOKSIG_RESULT_OK);
+    CHECK(out.secret_index == 0 && out.has_timestamp && out.timestamp == 1714672890);
+    CHECK(out.id == packed + id_at && out.id_len == 9); /* the id points into the packed string */
+    CHECK(strcmp(out.scheme, "key2pay") == 0);
+    CHECK_RC(hooksig_verifier_verify_packed(v, p, len, "{}", 2, 1714672900, &out), HOOKSIG_RESULT_SIGNATURE_MISMATCH);
+    /* Every truncation is INVALID_ARGUMENT, except at a header boundary: fewer headers (the id is optional). */
+    for (size_t cut = 1; cut < len; cut++) {
+        hooksig_result rc = hooksig_verifier_verify_packed(v, p, cut, K2P_BODY, strlen(K2P_BODY), 1714672900, &out);
+        CHECK(rc == (cut == sig_end ? HOOKSIG_RESULT_OK
+                     : cut == first_end ? HOOKSIG_RESULT_MISSING_HEADER
+                                        : HOOKSIG_RESULT_INVALID_ARGUMENT));
+    }
+    CHECK_RC(hooksig_verifier_verify_packed(v, NULL, 0, NULL, 0, 0, &out), HOOKSIG_RESULT_MISSING_HEADER);
+    CHECK_RC(hooksig_verifier_verify_packed(NULL, p, len, K2P_BODY, 1, 0, &out), HOOKSIG_RESULT_NULL_ARGUMENT);
+    CHECK_RC(hooksig_verifier_verify_packed(v, NULL, len, K2P_BODY, 1, 0, &out), HOOKSIG_RESULT_NULL_ARGUMENT);
+    CHECK_RC(hooksig_verifier_verify_packed(v, p, len, NULL, 1, 0, &out), HOOKSIG_RESULT_NULL_ARGUMENT);
+    CHECK_RC(hooksig_verifier_verify_packed(v, p, len, K2P_BODY, 1, 0, NULL), HOOKSIG_RESULT_NULL_ARGUMENT);
+    CHECK_RC(hooksig_verifier_verify_request_packed(v, p, len, K2P_BODY, 1, "POST", 4, "/", 1, 0, &out),
+             HOOKSIG_RESULT_INVALID_ARGUMENT); /* key2pay signs no request */
+    CHECK_RC(hooksig_verifier_verify_request_packed(v, p, len, K2P_BODY, 1, NULL, 4, "/", 1, 0, &out),
+             HOOKSIG_RESULT_NULL_ARGUMENT);
+    hooksig_verifier_free(v);
+}
+
 int main(void) {
     test_real_and_tampered();
     test_sign_round_trip();
     test_nulls_and_junk();
     test_explain();
+    test_packed_and_wants_header();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -1,0 +1,171 @@
+//! Verification with every header in ONE packed byte string, for callers
+//! (PHP's FFI) for whom building a `hooksig_header` array costs more than the
+//! verification itself. The packed form is, per header, in order:
+//! the name's length as 4 bytes little-endian, the name, the value's length as
+//! 4 bytes little-endian, the value (PHP: `pack('Va*Va*', strlen($n), $n,
+//! strlen($v), $v)`). Lengths make NULs and any byte inside values exact. The
+//! caller passes every header it has; the core reads only the ones its profile
+//! wants. Byte arguments are `const char *` so that PHP passes its strings
+//! without a copy.
+
+use core::ffi::c_char;
+
+use crate::ffi::{self, call, guard, reference, slice, text};
+use crate::{hooksig_result, hooksig_verified, hooksig_verifier, to_c};
+
+type HeaderPair<'a> = (&'a [u8], &'a [u8]);
+
+/// Splits `n` bytes off the front of `rest`; too few is `INVALID_ARGUMENT`.
+fn take<'a>(rest: &mut &'a [u8], n: usize) -> Result<&'a [u8], hooksig_result> {
+    let (head, tail) = rest.split_at_checked(n).ok_or(hooksig_result::InvalidArgument)?;
+    *rest = tail;
+    Ok(head)
+}
+
+/// One length-prefixed field: a 4-byte little-endian length, then that many bytes.
+fn field<'a>(rest: &mut &'a [u8]) -> Result<&'a [u8], hooksig_result> {
+    let len: [u8; 4] = take(rest, 4)?.try_into().map_err(|_| hooksig_result::InvalidArgument)?;
+    let len = usize::try_from(u32::from_le_bytes(len)).map_err(|_| hooksig_result::InvalidArgument)?;
+    take(rest, len)
+}
+
+/// The (name, value) pairs of a packed header string, in order. A truncated
+/// length or field is `INVALID_ARGUMENT`; the empty string is no headers.
+pub(crate) fn unpack(mut packed: &[u8]) -> Result<Vec<HeaderPair<'_>>, hooksig_result> {
+    let mut pairs = Vec::with_capacity(16);
+    while !packed.is_empty() {
+        let name = field(&mut packed)?;
+        pairs.push((name, field(&mut packed)?));
+    }
+    Ok(pairs)
+}
+
+/// `hooksig_verifier_verify` with the headers packed into one string (see the
+/// module documentation: per header, `u32` LE name length, name, `u32` LE
+/// value length, value). A malformed packed string is `INVALID_ARGUMENT`.
+/// `out->id` points into `packed` afterwards.
+///
+/// # Safety
+/// `verifier` comes from `hooksig_verifier_new`; `packed` points to
+/// `packed_len` bytes, `body` to `body_len` bytes (either may be NULL when its
+/// length is 0); `out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_verifier_verify_packed(
+    verifier: *const hooksig_verifier,
+    packed: *const c_char,
+    packed_len: usize,
+    body: *const c_char,
+    body_len: usize,
+    now: u64,
+    out: *mut hooksig_verified,
+) -> hooksig_result {
+    call(|| {
+        let out = ffi::out(out)?;
+        // SAFETY: the caller's contract above.
+        let (verifier, packed, body) = unsafe {
+            (reference(verifier)?, slice(packed.cast::<u8>(), packed_len)?, slice(body.cast::<u8>(), body_len)?)
+        };
+        let headers = unpack(packed)?;
+        let verified = verifier.inner.verify(&headers, body, now)?;
+        // SAFETY: checked non-NULL; writable by contract.
+        unsafe { out.write(to_c(&verified)) };
+        Ok(())
+    })
+}
+
+/// `hooksig_verifier_verify_request` (`unknownpay-s2s`) with the headers
+/// packed as for `hooksig_verifier_verify_packed`.
+///
+/// # Safety
+/// As `hooksig_verifier_verify_packed`; `method` and `path_and_query` point to
+/// their lengths in bytes (UTF-8).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_verifier_verify_request_packed(
+    verifier: *const hooksig_verifier,
+    packed: *const c_char,
+    packed_len: usize,
+    body: *const c_char,
+    body_len: usize,
+    method: *const c_char,
+    method_len: usize,
+    path_and_query: *const c_char,
+    path_and_query_len: usize,
+    now: u64,
+    out: *mut hooksig_verified,
+) -> hooksig_result {
+    call(|| {
+        let out = ffi::out(out)?;
+        // SAFETY: the caller's contract above.
+        let (verifier, packed, body, method, path) = unsafe {
+            (
+                reference(verifier)?,
+                slice(packed.cast::<u8>(), packed_len)?,
+                slice(body.cast::<u8>(), body_len)?,
+                text(method, method_len)?,
+                text(path_and_query, path_and_query_len)?,
+            )
+        };
+        let headers = unpack(packed)?;
+        let verified = verifier.inner.verify_request(&headers, body, method, path, now)?;
+        // SAFETY: checked non-NULL; writable by contract.
+        unsafe { out.write(to_c(&verified)) };
+        Ok(())
+    })
+}
+
+/// Whether the verifier's profile reads a header of this name (any case,
+/// `-`/`_` alike, CGI `HTTP_` names; the core's `Verifier::wants_header`).
+/// Lets a caller pass only the headers that matter, and remember the answer
+/// per name. False for a NULL `verifier` or a NULL `name` with a non-zero length.
+///
+/// # Safety
+/// `verifier` is NULL or comes from `hooksig_verifier_new`; `name` points to `name_len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_verifier_wants_header(
+    verifier: *const hooksig_verifier,
+    name: *const c_char,
+    name_len: usize,
+) -> bool {
+    guard(false, || {
+        // SAFETY: the caller's contract above.
+        unsafe { reference(verifier).and_then(|v| Ok(v.inner.wants_header(slice(name.cast::<u8>(), name_len)?))) }
+            .unwrap_or(false)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pack(headers: &[(&[u8], &[u8])]) -> Vec<u8> {
+        let mut packed = Vec::new();
+        for (name, value) in headers {
+            for part in [name, value] {
+                packed.extend_from_slice(&u32::try_from(part.len()).unwrap_or(u32::MAX).to_le_bytes());
+                packed.extend_from_slice(part);
+            }
+        }
+        packed
+    }
+
+    #[test]
+    fn unpack_round_trips_names_and_values_with_nuls_and_empties() {
+        let headers: [(&[u8], &[u8]); 3] = [(b"X-A", b"v\0w"), (b"", b""), (b"HTTP_X_B", b"\xff\x00")];
+        assert_eq!(unpack(&pack(&headers)), Ok(headers.to_vec()));
+        assert_eq!(unpack(b""), Ok(Vec::new()));
+    }
+
+    #[test]
+    fn unpack_rejects_every_truncation() {
+        let packed = pack(&[(b"X-Name", b"value")]);
+        for cut in 1..packed.len() {
+            assert_eq!(
+                unpack(packed.get(..cut).unwrap_or_default()),
+                Err(hooksig_result::InvalidArgument),
+                "cut {cut}"
+            );
+        }
+        // A name with no value at all.
+        assert_eq!(unpack(b"\x01\0\0\0X"), Err(hooksig_result::InvalidArgument));
+    }
+}
