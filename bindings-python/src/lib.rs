@@ -23,7 +23,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use hooksig::{Error, Explanation, FieldValue, Finding, Profile, SignedHeaders, Tolerance, Verifier};
 use pyo3::buffer::PyBuffer;
 use pyo3::create_exception;
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyByteArray, PyBytes, PyDict, PyInt, PyList, PyMemoryView, PyString, PyTuple};
 
@@ -181,25 +181,35 @@ fn build(
     Verifier::new(profile, &secrets).map(|v| v.with_tolerance(tolerance)).or_raise(py)
 }
 
-/// The headers the verifier's profile reads, picked out of any header shape:
-/// a `dict` (WSGI environ, Django `META`), anything with `.items()` (any
-/// `Mapping`, Django/Starlette/Werkzeug headers), or an iterable of
-/// `(name, value)` pairs. Names the profile does not read are skipped without
-/// looking at their values (so environ entries such as `wsgi.input` are fine);
-/// only the few wanted pairs are copied.
-fn wanted_headers(verifier: &Verifier, headers: &Bound<'_, PyAny>) -> PyResult<Vec<(Vec<u8>, Vec<u8>)>> {
+/// The `(name, value)` objects the verifier's profile reads, picked out of any
+/// header shape `each_header` takes (names the profile does not read are
+/// skipped without looking at their values, so environ entries such as
+/// `wsgi.input` are fine), each held by one strong reference: nothing is
+/// copied, `borrowed` lends their bytes to the core.
+fn wanted_headers<'py>(
+    verifier: &Verifier,
+    headers: &Bound<'py, PyAny>,
+) -> PyResult<Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>> {
     let mut wanted = Vec::new();
     each_header(headers, |name, value| {
-        let name = bytes_of(name)?;
-        if verifier.wants_header(name) {
-            wanted.push((name.to_vec(), bytes_of(value)?.to_vec()));
+        if verifier.wants_header(bytes_of(name)?) {
+            wanted.push((name.clone(), value.clone()));
         }
         Ok(())
     })?;
     Ok(wanted)
 }
 
-/// Calls `f` on each `(name, value)` of any header shape `wanted_headers` takes.
+/// The bytes of `held` headers, borrowed. They stay valid with the GIL
+/// released: `held` keeps each object alive, and neither `str` (whose UTF-8
+/// form is cached in the object) nor `bytes` can change.
+fn borrowed<'a>(held: &'a [(Bound<'_, PyAny>, Bound<'_, PyAny>)]) -> PyResult<Vec<(&'a [u8], &'a [u8])>> {
+    held.iter().map(|(name, value)| Ok((bytes_of(name)?, bytes_of(value)?))).collect()
+}
+
+/// Calls `f` on each `(name, value)` of any header shape: a `dict` (WSGI
+/// environ, Django `META`), anything with `.items()` (any `Mapping`,
+/// Django/Starlette/Werkzeug headers), or an iterable of `(name, value)` pairs.
 fn each_header<'py, F>(headers: &Bound<'py, PyAny>, mut f: F) -> PyResult<()>
 where
     F: FnMut(&Bound<'py, PyAny>, &Bound<'py, PyAny>) -> PyResult<()>,
@@ -359,17 +369,7 @@ impl PyVerifier {
         Ok(PyVerifier { inner: build(profile, secrets, window)? })
     }
 
-    /// Verifies a delivery; raises `VerificationError` on any failure.
-    #[pyo3(signature = (headers, body, **kwargs), text_signature = "($self, headers, body, *, now=None)")]
-    fn verify(
-        &self,
-        headers: &Bound<'_, PyAny>,
-        body: &Bound<'_, PyAny>,
-        kwargs: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<PyVerified> {
-        let [now] = options(headers.py(), kwargs, ["now"])?;
-        verify_with(&self.inner, headers, body, None, now.as_ref())
-    }
+    // `verify` is `verify_fastcall` below, installed by the module init.
 
     /// Verifies a signed request (UnknownPay S2S): the headers, the body and
     /// the request line exactly as received.
@@ -392,6 +392,109 @@ impl PyVerifier {
     }
 }
 
+// ---- Verifier.verify through vectorcall ---------------------------------------
+
+/// `Verifier.verify`'s docstring, with the signature CPython (and stubtest)
+/// read from its first line.
+const VERIFY_DOC: &std::ffi::CStr = c"verify($self, headers, body, *, now=None)\n--\n\n\
+Verifies a delivery; raises `VerificationError` on any failure.";
+
+/// `Verifier.verify` as a `METH_FASTCALL | METH_KEYWORDS` method: CPython
+/// passes the arguments as an array, with no tuple or `dict` built per call
+/// (pyo3 gives a method that takes `**kwargs` the slower `METH_VARARGS`
+/// convention, and one without `**kwargs` answers an unknown keyword with
+/// `TypeError`; this keeps `INVALID_ARGUMENT` for it). The per-call work is
+/// in `verify_vectorcall`, in safe code.
+#[allow(unsafe_code)]
+unsafe extern "C" fn verify_fastcall(
+    slf: *mut pyo3::ffi::PyObject,
+    args: *const *mut pyo3::ffi::PyObject,
+    nargs: pyo3::ffi::Py_ssize_t,
+    kwnames: *mut pyo3::ffi::PyObject,
+) -> *mut pyo3::ffi::PyObject {
+    let call = std::panic::AssertUnwindSafe(|| {
+        // SAFETY: CPython calls a method with the calling thread attached to
+        // the interpreter (the GIL held).
+        let py = unsafe { Python::assume_attached() };
+        // SAFETY: for a METH_FASTCALL | METH_KEYWORDS method, `slf` is the
+        // instance (checked by `cast` below), `kwnames` is NULL or a tuple of
+        // keyword names, and `args` holds `nargs` positional values followed
+        // by one value per keyword name; all are borrowed for this call.
+        let result = unsafe {
+            let slf = Borrowed::from_ptr(py, slf);
+            let keywords = Borrowed::from_ptr_or_opt(py, kwnames);
+            let positional = usize::try_from(nargs).unwrap_or(0);
+            let named = keywords.as_ref().map_or(0, |names| names.len().unwrap_or(0));
+            let raw = if args.is_null() { &[][..] } else { std::slice::from_raw_parts(args, positional + named) };
+            // Up to 8 values on the stack (a valid call has at most 3).
+            let mut small = [None; 8];
+            let large: Vec<_>;
+            let values = if raw.len() <= small.len() {
+                for (slot, &value) in small.iter_mut().zip(raw) {
+                    *slot = Some(Borrowed::from_ptr(py, value));
+                }
+                small.get(..raw.len()).unwrap_or_default()
+            } else {
+                large = raw.iter().map(|&value| Some(Borrowed::from_ptr(py, value))).collect();
+                &large
+            };
+            verify_vectorcall(&slf, values, positional, keywords.as_deref())
+        };
+        match result.and_then(|verified| Bound::new(py, verified)) {
+            Ok(verified) => verified.into_ptr(),
+            Err(err) => {
+                err.restore(py);
+                std::ptr::null_mut()
+            }
+        }
+    });
+    std::panic::catch_unwind(call).unwrap_or_else(|_| {
+        // SAFETY: as above; the panic was caught on this attached thread.
+        let py = unsafe { Python::assume_attached() };
+        pyo3::exceptions::PyRuntimeError::new_err("hooksig: internal error").restore(py);
+        std::ptr::null_mut()
+    })
+}
+
+/// The safe half of `verify_fastcall`: `values` are the positional arguments
+/// (`positional` of them) then the keyword values, one per name in
+/// `keywords`. As with pyo3's argument parsing, a missing or repeated
+/// `headers`/`body` or a third positional is `TypeError`; an unknown keyword
+/// is `INVALID_ARGUMENT`, as everywhere in this module.
+fn verify_vectorcall(
+    slf: &Bound<'_, PyAny>,
+    values: &[Option<Borrowed<'_, '_, PyAny>>],
+    positional: usize,
+    keywords: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyVerified> {
+    const NAMES: [&str; 3] = ["headers", "body", "now"];
+    let py = slf.py();
+    let verifier = slf.cast::<PyVerifier>()?.get();
+    let usage = || PyTypeError::new_err("Verifier.verify() takes (headers, body, *, now=None)");
+    if positional > 2 {
+        return Err(usage());
+    }
+    let mut slots: [Option<&Bound<'_, PyAny>>; 3] = [None; 3];
+    for (slot, value) in slots.iter_mut().zip(values.iter().take(positional).flatten()) {
+        *slot = Some(&**value);
+    }
+    if let Some(keywords) = keywords {
+        for (name, value) in keywords.try_iter()?.zip(values.iter().skip(positional).flatten()) {
+            let name = name?;
+            let name = text(&name)?;
+            let index = NAMES.iter().position(|known| *known == name).ok_or_else(|| invalid(py, None))?;
+            let slot = slots.get_mut(index).ok_or_else(usage)?;
+            if slot.replace(&**value).is_some() {
+                return Err(usage());
+            }
+        }
+    }
+    let [Some(headers), Some(body), now] = slots else {
+        return Err(usage());
+    };
+    verify_with(&verifier.inner, headers, body, None, now)
+}
+
 /// `verify`, or `verify_request` when the caller gave a request line.
 fn verify_with(
     verifier: &Verifier,
@@ -402,7 +505,8 @@ fn verify_with(
 ) -> PyResult<PyVerified> {
     let py = headers.py();
     let now = now_or_clock(now)?;
-    let headers = wanted_headers(verifier, headers)?;
+    let held = wanted_headers(verifier, headers)?;
+    let headers = borrowed(&held)?;
     let verified = with_body(body, |body| match request {
         None => verifier.verify(&headers, body, now).map(PyVerified::from),
         Some((method, path)) => verifier.verify_request(&headers, body, method, path, now).map(PyVerified::from),
@@ -608,6 +712,27 @@ fn explain(
     Ok(PyExplanation::from(&explanation))
 }
 
+/// Puts `verify_fastcall` on the `Verifier` type as its `verify` method.
+#[allow(unsafe_code)]
+fn install_verify(verifier_type: &Bound<'_, pyo3::types::PyType>) -> PyResult<()> {
+    // The definition must outlive the type: one leaked per module init.
+    let def = Box::leak(Box::new(pyo3::ffi::PyMethodDef {
+        ml_name: c"verify".as_ptr(),
+        ml_meth: pyo3::ffi::PyMethodDefPointer { PyCFunctionFastWithKeywords: verify_fastcall },
+        ml_flags: pyo3::ffi::METH_FASTCALL | pyo3::ffi::METH_KEYWORDS,
+        ml_doc: VERIFY_DOC.as_ptr(),
+    }));
+    // SAFETY: `def` is a valid, never-freed method definition for this type;
+    // `PyDescr_NewMethod` returns a new reference or NULL with an exception set.
+    let descriptor = unsafe {
+        Bound::from_owned_ptr_or_err(
+            verifier_type.py(),
+            pyo3::ffi::PyDescr_NewMethod(verifier_type.as_type_ptr(), std::ptr::from_mut(def)),
+        )
+    }?;
+    verifier_type.setattr("verify", descriptor)
+}
+
 /// The compiled module; `hooksig/__init__.py` re-exports it. It keeps pyo3's
 /// default `gil_used = true` (a free-threaded interpreter re-enables the GIL
 /// for it): small mutable buffers are read in place under the GIL.
@@ -616,6 +741,7 @@ fn _hooksig(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("VerificationError", m.py().get_type::<VerificationError>())?;
     m.add_class::<PyVerifier>()?;
+    install_verify(&m.py().get_type::<PyVerifier>())?;
     m.add_class::<PyVerified>()?;
     m.add_class::<PyExplanation>()?;
     m.add_class::<PyFinding>()?;
