@@ -181,25 +181,35 @@ fn build(
     Verifier::new(profile, &secrets).map(|v| v.with_tolerance(tolerance)).or_raise(py)
 }
 
-/// The headers the verifier's profile reads, picked out of any header shape:
-/// a `dict` (WSGI environ, Django `META`), anything with `.items()` (any
-/// `Mapping`, Django/Starlette/Werkzeug headers), or an iterable of
-/// `(name, value)` pairs. Names the profile does not read are skipped without
-/// looking at their values (so environ entries such as `wsgi.input` are fine);
-/// only the few wanted pairs are copied.
-fn wanted_headers(verifier: &Verifier, headers: &Bound<'_, PyAny>) -> PyResult<Vec<(Vec<u8>, Vec<u8>)>> {
+/// The `(name, value)` objects the verifier's profile reads, picked out of any
+/// header shape `each_header` takes (names the profile does not read are
+/// skipped without looking at their values, so environ entries such as
+/// `wsgi.input` are fine), each held by one strong reference: nothing is
+/// copied, `borrowed` lends their bytes to the core.
+fn wanted_headers<'py>(
+    verifier: &Verifier,
+    headers: &Bound<'py, PyAny>,
+) -> PyResult<Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>> {
     let mut wanted = Vec::new();
     each_header(headers, |name, value| {
-        let name = bytes_of(name)?;
-        if verifier.wants_header(name) {
-            wanted.push((name.to_vec(), bytes_of(value)?.to_vec()));
+        if verifier.wants_header(bytes_of(name)?) {
+            wanted.push((name.clone(), value.clone()));
         }
         Ok(())
     })?;
     Ok(wanted)
 }
 
-/// Calls `f` on each `(name, value)` of any header shape `wanted_headers` takes.
+/// The bytes of `held` headers, borrowed. They stay valid with the GIL
+/// released: `held` keeps each object alive, and neither `str` (whose UTF-8
+/// form is cached in the object) nor `bytes` can change.
+fn borrowed<'a>(held: &'a [(Bound<'_, PyAny>, Bound<'_, PyAny>)]) -> PyResult<Vec<(&'a [u8], &'a [u8])>> {
+    held.iter().map(|(name, value)| Ok((bytes_of(name)?, bytes_of(value)?))).collect()
+}
+
+/// Calls `f` on each `(name, value)` of any header shape: a `dict` (WSGI
+/// environ, Django `META`), anything with `.items()` (any `Mapping`,
+/// Django/Starlette/Werkzeug headers), or an iterable of `(name, value)` pairs.
 fn each_header<'py, F>(headers: &Bound<'py, PyAny>, mut f: F) -> PyResult<()>
 where
     F: FnMut(&Bound<'py, PyAny>, &Bound<'py, PyAny>) -> PyResult<()>,
@@ -402,7 +412,8 @@ fn verify_with(
 ) -> PyResult<PyVerified> {
     let py = headers.py();
     let now = now_or_clock(now)?;
-    let headers = wanted_headers(verifier, headers)?;
+    let held = wanted_headers(verifier, headers)?;
+    let headers = borrowed(&held)?;
     let verified = with_body(body, |body| match request {
         None => verifier.verify(&headers, body, now).map(PyVerified::from),
         Some((method, path)) => verifier.verify_request(&headers, body, method, path, now).map(PyVerified::from),

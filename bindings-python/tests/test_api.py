@@ -183,6 +183,47 @@ def test_invalid_argument_keeps_the_conversion_error_as_cause() -> None:
     assert isinstance(err.value.__cause__, OverflowError)
 
 
+def test_verify_arguments_by_position_or_keyword() -> None:
+    # Verifier.verify takes **kwargs (so an unknown keyword is INVALID_ARGUMENT);
+    # headers and body still go by position or keyword, checked call by call.
+    verifier = hooksig.Verifier("standard-webhooks", SECRET)
+    headers = signed(b"{}")
+    expected = verifier.verify(headers, b"{}", now=NOW)
+    assert verifier.verify(headers, body=b"{}", now=NOW) == expected
+    assert verifier.verify(headers=headers, body=b"{}", now=NOW) == expected
+    assert verifier.verify(body=b"{}", headers=headers, now=NOW) == expected
+    assert hooksig.Verifier.verify(verifier, headers, b"{}", now=NOW) == expected
+    assert code(lambda: verifier.verify(headers, b"{}", now=None)) == "TIMESTAMP_TOO_OLD"
+    any_verifier: Any = verifier
+    assert code(lambda: any_verifier.verify(headers, b"{}", now=NOW, tolerance=5)) == "INVALID_ARGUMENT"
+    method: Any = hooksig.Verifier.verify
+    assert method.__text_signature__ == "($self, headers, body, *, now=None)"
+    assert method.__doc__
+    bad_calls: list[Callable[[], object]] = [
+        lambda: any_verifier.verify(headers),
+        lambda: any_verifier.verify(headers, b"{}", NOW),
+        lambda: any_verifier.verify(headers, b"{}", headers=headers),
+        lambda: any_verifier.verify(b"{}", headers=headers),
+        lambda: any_verifier.verify(),
+        lambda: method(3, headers, b"{}"),
+    ]
+    for bad in bad_calls:
+        with pytest.raises(TypeError):
+            bad()
+
+
+def test_environ_values_the_profile_does_not_read_are_skipped() -> None:
+    environ: dict[str, object] = {
+        "wsgi.input": object(),
+        "wsgi.version": (1, 0),
+        "wsgi.multithread": True,
+        "HTTP_X_ODD": "\ud800",
+    }
+    environ.update({"HTTP_" + k.upper().replace("-", "_"): v for k, v in signed(b"{}").items()})
+    verified = hooksig.Verifier("standard-webhooks", SECRET).verify(environ, b"{}", now=NOW)
+    assert verified.id == "msg_1"
+
+
 BIG = b'{"data":"' + b"x" * (256 * 1024) + b'"}'  # far above the GIL-release threshold
 
 
