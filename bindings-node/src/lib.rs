@@ -213,20 +213,35 @@ fn tolerance(objects: &[Option<&Object<'_>>]) -> Result<Tolerance, Error> {
 // ---------------------------------------------------------------- headers
 
 /// A header name or value: a ByteString, or exact bytes.
-type HeaderText<'a> = Either3<Utf16String, Uint8ArraySlice<'a>, Unknown<'a>>;
+type HeaderText<'a> = Either3<JsString<'a>, Uint8ArraySlice<'a>, Unknown<'a>>;
 
 /// A header value in an object: one value, or an array of values.
-type HeaderValue<'a> = Either4<Utf16String, Uint8ArraySlice<'a>, Array<'a>, Unknown<'a>>;
+type HeaderValue<'a> = Either4<JsString<'a>, Uint8ArraySlice<'a>, Array<'a>, Unknown<'a>>;
 
 /// A ByteString's bytes; `None` if a character does not fit in a byte.
-fn latin1(text: &[u16]) -> Option<Vec<u8>> {
-    text.iter().map(|&unit| u8::try_from(unit).ok()).collect()
+/// Short strings (every real header) are read as UTF-8 into a stack buffer
+/// and mapped to Latin-1 from there; longer ones as UTF-16. Either way a
+/// character above U+00FF (a lone surrogate included: V8 writes it as
+/// U+FFFD) gives `None`.
+fn latin1(text: &JsString<'_>) -> Result<Option<Vec<u8>>, Error> {
+    let mut buffer = [0_u8; VALUE_BUFFER];
+    if let Some(utf8) = utf8_into(&text.to_unknown(), &mut buffer)? {
+        let Ok(utf8) = std::str::from_utf8(utf8) else { return Ok(None) };
+        let mut bytes = Vec::with_capacity(utf8.len());
+        for c in utf8.chars() {
+            let Ok(byte) = u8::try_from(c) else { return Ok(None) };
+            bytes.push(byte);
+        }
+        return Ok(Some(bytes));
+    }
+    let wide = Utf16String::from_unknown(text.to_unknown()).or_invalid()?;
+    Ok(wide.iter().map(|&unit| u8::try_from(unit).ok()).collect())
 }
 
 fn name_bytes(name: &HeaderText<'_>) -> Result<Option<Vec<u8>>, Error> {
     match name {
         // A name that is no ByteString matches no wanted (ASCII) name.
-        Either3::A(text) => Ok(latin1(text)),
+        Either3::A(text) => latin1(text),
         Either3::B(bytes) => Ok(Some(bytes.to_vec())),
         Either3::C(_) => Err(Error::InvalidArgument),
     }
@@ -262,7 +277,7 @@ impl Headers<'_> {
 
     fn push_one(&mut self, name: &[u8], value: HeaderText<'_>) -> Result<(), Error> {
         let value = match value {
-            Either3::A(text) => latin1(&text).ok_or(Error::MalformedHeader)?,
+            Either3::A(text) => latin1(&text)?.ok_or(Error::MalformedHeader)?,
             Either3::B(bytes) => bytes.to_vec(),
             Either3::C(_) => return Err(Error::InvalidArgument),
         };
@@ -350,6 +365,8 @@ impl Headers<'_> {
 
 /// Room for any header name on the stack (names longer than this take the slow path).
 const KEY_BUFFER: usize = 128;
+/// Room for the usual header value on the stack (a signature list, a timestamp…).
+const VALUE_BUFFER: usize = 256;
 
 /// The object's enumerable string-keyed property names, own and inherited
 /// (what napi-rs's `Object::keys` reads, without converting every name).
@@ -370,25 +387,18 @@ fn property_names<'a>(object: &Object<'a>) -> Result<Array<'a>, Error> {
 /// A string's UTF-8 bytes written into `buffer`, or `None` when they might
 /// not all fit (V8 stops before a character that would not fit whole).
 #[allow(unsafe_code)]
-fn utf8_into<'b>(key: &Unknown<'_>, buffer: &'b mut [u8; KEY_BUFFER]) -> Result<Option<&'b [u8]>, Error> {
+fn utf8_into<'b, const N: usize>(key: &Unknown<'_>, buffer: &'b mut [u8; N]) -> Result<Option<&'b [u8]>, Error> {
     let mut written = 0_usize;
-    // SAFETY: `buffer` is writable for `KEY_BUFFER` bytes, which is the size
-    // passed; `written` is a valid out-pointer. A non-string key fails
+    // SAFETY: `buffer` is writable for `N` bytes, which is the size passed; `written` is a valid out-pointer. A non-string key fails
     // (`napi_string_expected`) without writing.
     let status = unsafe {
-        sys::napi_get_value_string_utf8(
-            key.value().env,
-            key.raw(),
-            buffer.as_mut_ptr().cast(),
-            KEY_BUFFER,
-            &mut written,
-        )
+        sys::napi_get_value_string_utf8(key.value().env, key.raw(), buffer.as_mut_ptr().cast(), N, &mut written)
     };
     if status != sys::Status::napi_ok {
         return Err(Error::InvalidArgument);
     }
     // One byte is the terminating NUL; a character is at most 4 bytes.
-    Ok(if written + 4 < KEY_BUFFER { buffer.get(..written) } else { None })
+    Ok(if written + 4 < N { buffer.get(..written) } else { None })
 }
 
 /// A wanted key's bytes (UTF-8, as the core matched it), owned.
@@ -405,7 +415,7 @@ fn key_bytes(key: &Unknown<'_>) -> Result<Vec<u8>, Error> {
 type HeadersArg<'a> = Unknown<'a>;
 
 fn headers(wants: &dyn Fn(&[u8]) -> bool, value: &HeadersArg<'_>) -> Result<Pairs, Error> {
-    let mut headers = Headers { wants, pairs: Vec::new() };
+    let mut headers = Headers { wants, pairs: Vec::with_capacity(4) };
     if value.get_type().or_invalid()? != ValueType::Object {
         return Err(Error::InvalidArgument);
     }
