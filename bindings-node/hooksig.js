@@ -50,14 +50,14 @@ function call(run) {
 }
 
 /**
- * The native `verify`s return `[scheme, secretIndex, timestamp, id]` (cheaper
- * to cross N-API than an object with four named properties); this is the
- * `Verified` object the API documents.
+ * The native `verify`s return `[scheme, secretIndex, timestamp, id]` with
+ * trailing nulls left off (cheaper to cross N-API than an object with four
+ * named properties); this is the `Verified` object the API documents.
  * @param {any} parts
  * @returns {import('./index').Verified}
  */
 function verified(parts) {
-  return { scheme: parts[0], secretIndex: parts[1], timestamp: parts[2], id: parts[3] }
+  return { scheme: parts[0], secretIndex: parts[1], timestamp: parts[2] ?? null, id: parts[3] ?? null }
 }
 
 class Verifier {

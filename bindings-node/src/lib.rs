@@ -452,19 +452,23 @@ pub struct Verified {
 }
 
 /// What the native `verify`s return: `[scheme, secretIndex, timestamp, id]`,
-/// which `hooksig.js` turns into the [`Verified`] object. Four array elements
-/// cost a fraction of four named properties set through N-API (each a string
-/// internalised and a map transition on every call); the object literal in JS
-/// is allocated from a cached shape.
-type VerifiedParts = (&'static str, u32, Either<i64, Null>, Either<String, Null>);
+/// trailing nulls left off, which `hooksig.js` turns into the [`Verified`]
+/// object. Array elements cost a fraction of named properties set through
+/// N-API (each a string internalised and a map transition on every call); the
+/// object literal in JS is allocated from a cached shape.
+type VerifiedParts =
+    Either3<(&'static str, u32), (&'static str, u32, i64), (&'static str, u32, Either<i64, Null>, String)>;
 
 fn parts(v: hooksig::Verified<'_>) -> VerifiedParts {
-    (
-        v.scheme,
-        u32::try_from(v.secret_index).unwrap_or(u32::MAX),
-        v.timestamp.and_then(|t| i64::try_from(t).ok()).map_or(Either::B(Null), Either::A),
-        v.id.map_or(Either::B(Null), |id| Either::A(id.to_owned())),
-    )
+    let index = u32::try_from(v.secret_index).unwrap_or(u32::MAX);
+    let timestamp = v.timestamp.and_then(|t| i64::try_from(t).ok());
+    match (timestamp, v.id) {
+        (None, None) => Either3::A((v.scheme, index)),
+        (Some(timestamp), None) => Either3::B((v.scheme, index, timestamp)),
+        (timestamp, Some(id)) => {
+            Either3::C((v.scheme, index, timestamp.map_or(Either::B(Null), Either::A), id.to_owned()))
+        }
+    }
 }
 
 /// One error code with its suggested HTTP status and message.
