@@ -49,6 +49,17 @@ function call(run) {
   }
 }
 
+/**
+ * The native `verify`s return `[scheme, secretIndex, timestamp, id]` with
+ * trailing nulls left off (cheaper to cross N-API than an object with four
+ * named properties); this is the `Verified` object the API documents.
+ * @param {any} parts
+ * @returns {import('./index').Verified}
+ */
+function verified(parts) {
+  return { scheme: parts[0], secretIndex: parts[1], timestamp: parts[2] ?? null, id: parts[3] ?? null }
+}
+
 class Verifier {
   /** @type {import('./index').Verifier} */
   #native
@@ -60,17 +71,22 @@ class Verifier {
 
   /** @type {import('./index').Verifier['verify']} */
   verify(headers, body, options) {
-    return call(() => this.#native.verify(headers, body, options))
+    // The hot path: no closure per call (see `call`).
+    try {
+      return verified(this.#native.verify(headers, body, options))
+    } catch (error) {
+      throw toHooksigError(error)
+    }
   }
 
   /** @type {import('./index').Verifier['verifyRequest']} */
   verifyRequest(headers, body, options) {
-    return call(() => this.#native.verifyRequest(headers, body, options))
+    return verified(call(() => this.#native.verifyRequest(headers, body, options)))
   }
 }
 
 /** @type {typeof native.verify} */
-const verify = (...args) => call(() => native.verify(...args))
+const verify = (...args) => verified(call(() => native.verify(...args)))
 /** @type {typeof native.sign} */
 const sign = (...args) => call(() => native.sign(...args))
 /** @type {typeof native.signRequest} */

@@ -19,7 +19,8 @@ use napi::bindgen_prelude::{
     Array, ArrayBuffer, Either, Either3, Either4, Either5, Function, Null, Object, Uint8ArraySlice, Unknown,
     Utf16String,
 };
-use napi::{Env, JsString, JsValue, ValueType};
+use napi::bindgen_prelude::{FromNapiValue, JsObjectValue};
+use napi::{Env, JsString, JsValue, ValueType, sys};
 use napi_derive::napi;
 
 /// The `code` napi-rs puts on a thrown error: the core's code string.
@@ -144,15 +145,12 @@ fn as_options<'a>(value: OptionsArg<'a>) -> Result<Option<Object<'a>>, Error> {
     }
 }
 
-fn field<V: napi::bindgen_prelude::FromNapiValue>(object: Option<&Object<'_>>, name: &str) -> Result<Option<V>, Error> {
+fn field<V: FromNapiValue>(object: Option<&Object<'_>>, name: &str) -> Result<Option<V>, Error> {
     object.map(|o| o.get::<V>(name)).transpose().or_invalid().map(Option::flatten)
 }
 
 /// `field` of the first object (in order) that has it.
-fn first_field<V: napi::bindgen_prelude::FromNapiValue>(
-    objects: &[Option<&Object<'_>>],
-    name: &str,
-) -> Result<Option<V>, Error> {
+fn first_field<V: FromNapiValue>(objects: &[Option<&Object<'_>>], name: &str) -> Result<Option<V>, Error> {
     for &object in objects {
         if let Some(value) = field(object, name)? {
             return Ok(Some(value));
@@ -215,20 +213,35 @@ fn tolerance(objects: &[Option<&Object<'_>>]) -> Result<Tolerance, Error> {
 // ---------------------------------------------------------------- headers
 
 /// A header name or value: a ByteString, or exact bytes.
-type HeaderText<'a> = Either3<Utf16String, Uint8ArraySlice<'a>, Unknown<'a>>;
+type HeaderText<'a> = Either3<JsString<'a>, Uint8ArraySlice<'a>, Unknown<'a>>;
 
 /// A header value in an object: one value, or an array of values.
-type HeaderValue<'a> = Either4<Utf16String, Uint8ArraySlice<'a>, Array<'a>, Unknown<'a>>;
+type HeaderValue<'a> = Either4<JsString<'a>, Uint8ArraySlice<'a>, Array<'a>, Unknown<'a>>;
 
 /// A ByteString's bytes; `None` if a character does not fit in a byte.
-fn latin1(text: &[u16]) -> Option<Vec<u8>> {
-    text.iter().map(|&unit| u8::try_from(unit).ok()).collect()
+/// Short strings (every real header) are read as UTF-8 into a stack buffer
+/// and mapped to Latin-1 from there; longer ones as UTF-16. Either way a
+/// character above U+00FF (a lone surrogate included: V8 writes it as
+/// U+FFFD) gives `None`.
+fn latin1(text: &JsString<'_>) -> Result<Option<Vec<u8>>, Error> {
+    let mut buffer = [0_u8; VALUE_BUFFER];
+    if let Some(utf8) = utf8_into(&text.to_unknown(), &mut buffer)? {
+        let Ok(utf8) = std::str::from_utf8(utf8) else { return Ok(None) };
+        let mut bytes = Vec::with_capacity(utf8.len());
+        for c in utf8.chars() {
+            let Ok(byte) = u8::try_from(c) else { return Ok(None) };
+            bytes.push(byte);
+        }
+        return Ok(Some(bytes));
+    }
+    let wide = Utf16String::from_unknown(text.to_unknown()).or_invalid()?;
+    Ok(wide.iter().map(|&unit| u8::try_from(unit).ok()).collect())
 }
 
 fn name_bytes(name: &HeaderText<'_>) -> Result<Option<Vec<u8>>, Error> {
     match name {
         // A name that is no ByteString matches no wanted (ASCII) name.
-        Either3::A(text) => Ok(latin1(text)),
+        Either3::A(text) => latin1(text),
         Either3::B(bytes) => Ok(Some(bytes.to_vec())),
         Either3::C(_) => Err(Error::InvalidArgument),
     }
@@ -264,7 +277,7 @@ impl Headers<'_> {
 
     fn push_one(&mut self, name: &[u8], value: HeaderText<'_>) -> Result<(), Error> {
         let value = match value {
-            Either3::A(text) => latin1(&text).ok_or(Error::MalformedHeader)?,
+            Either3::A(text) => latin1(&text)?.ok_or(Error::MalformedHeader)?,
             Either3::B(bytes) => bytes.to_vec(),
             Either3::C(_) => return Err(Error::InvalidArgument),
         };
@@ -324,33 +337,100 @@ impl Headers<'_> {
     }
 
     /// A plain object or Node's `IncomingHttpHeaders`: values are strings,
-    /// arrays of strings (each one a value) or `undefined`.
+    /// arrays of strings (each one a value) or `undefined`. The keys are those
+    /// `Object.keys` plus `for…in` would give (`napi_get_property_names`); each
+    /// is read into a stack buffer for `wants`, and only a wanted key's value is
+    /// fetched (by the key itself) and converted.
     fn add_object(&mut self, object: &Object<'_>) -> Result<(), Error> {
-        for key in Object::keys(object).or_invalid()? {
-            if (self.wants)(key.as_bytes())
-                && let Some(value) = object.get(&key).or_invalid()?
-            {
-                self.push_values(key.as_bytes(), value)?;
+        let names = property_names(object)?;
+        let mut buffer = [0_u8; KEY_BUFFER];
+        for i in 0..names.len() {
+            let key = names.get::<Unknown<'_>>(i).or_invalid()?.ok_or(Error::InvalidArgument)?;
+            let wanted = match utf8_into(&key, &mut buffer)? {
+                Some(name) => (self.wants)(name),
+                // Longer than the buffer: no header name is that long, but ask anyway.
+                None => (self.wants)(key.coerce_to_string().or_invalid()?.into_utf8().or_invalid()?.as_slice()),
+            };
+            if wanted {
+                let value = object.get_property_unchecked::<Unknown<'_>, HeaderValue<'_>>(key).or_invalid()?;
+                match value {
+                    Either4::D(other) if other.get_type().or_invalid()? == ValueType::Undefined => {}
+                    value => self.push_values(&key_bytes(&key)?, value)?,
+                }
             }
         }
         Ok(())
     }
 }
 
-type HeadersArg<'a> = Either3<Array<'a>, Object<'a>, Unknown<'a>>;
+/// Room for any header name on the stack (names longer than this take the slow path).
+const KEY_BUFFER: usize = 128;
+/// Room for the usual header value on the stack (a signature list, a timestamp…).
+const VALUE_BUFFER: usize = 256;
+
+/// The object's enumerable string-keyed property names, own and inherited
+/// (what napi-rs's `Object::keys` reads, without converting every name).
+#[allow(unsafe_code)]
+fn property_names<'a>(object: &Object<'a>) -> Result<Array<'a>, Error> {
+    let env = object.value().env;
+    let mut names = std::ptr::null_mut();
+    // SAFETY: `env` and the object's handle are the live ones napi-rs handed
+    // this call; `names` is a valid out-pointer.
+    let status = unsafe { sys::napi_get_property_names(env, object.raw(), &mut names) };
+    if status != sys::Status::napi_ok {
+        return Err(Error::InvalidArgument);
+    }
+    // SAFETY: `napi_get_property_names` succeeded, so `names` is an array.
+    unsafe { Array::from_napi_value(env, names) }.or_invalid()
+}
+
+/// A string's UTF-8 bytes written into `buffer`, or `None` when they might
+/// not all fit (V8 stops before a character that would not fit whole).
+#[allow(unsafe_code)]
+fn utf8_into<'b, const N: usize>(key: &Unknown<'_>, buffer: &'b mut [u8; N]) -> Result<Option<&'b [u8]>, Error> {
+    let mut written = 0_usize;
+    // SAFETY: `buffer` is writable for `N` bytes, which is the size passed; `written` is a valid out-pointer. A non-string key fails
+    // (`napi_string_expected`) without writing.
+    let status = unsafe {
+        sys::napi_get_value_string_utf8(key.value().env, key.raw(), buffer.as_mut_ptr().cast(), N, &mut written)
+    };
+    if status != sys::Status::napi_ok {
+        return Err(Error::InvalidArgument);
+    }
+    // One byte is the terminating NUL; a character is at most 4 bytes.
+    Ok(if written + 4 < N { buffer.get(..written) } else { None })
+}
+
+/// A wanted key's bytes (UTF-8, as the core matched it), owned.
+fn key_bytes(key: &Unknown<'_>) -> Result<Vec<u8>, Error> {
+    let mut buffer = [0_u8; KEY_BUFFER];
+    match utf8_into(key, &mut buffer)? {
+        Some(name) => Ok(name.to_vec()),
+        None => Ok(key.coerce_to_string().or_invalid()?.into_utf8().or_invalid()?.as_slice().to_vec()),
+    }
+}
+
+/// Headers in any supported shape; told apart by hand (napi-rs's `Either`
+/// builds an error message for every variant that does not match).
+type HeadersArg<'a> = Unknown<'a>;
 
 fn headers(wants: &dyn Fn(&[u8]) -> bool, value: &HeadersArg<'_>) -> Result<Pairs, Error> {
-    let mut headers = Headers { wants, pairs: Vec::new() };
-    match value {
-        Either3::A(list) => headers.add_array(list)?,
-        Either3::B(object) if object.is_typedarray().or_invalid()? || object.is_arraybuffer().or_invalid()? => {
-            return Err(Error::InvalidArgument);
+    let mut headers = Headers { wants, pairs: Vec::with_capacity(4) };
+    if value.get_type().or_invalid()? != ValueType::Object {
+        return Err(Error::InvalidArgument);
+    }
+    if value.is_array().or_invalid()? {
+        headers.add_array(&Array::from_unknown(value.to_unknown()).or_invalid()?)?;
+    } else if value.is_typedarray().or_invalid()? || value.is_arraybuffer().or_invalid()? {
+        return Err(Error::InvalidArgument);
+    } else {
+        let object = Object::from_unknown(value.to_unknown()).or_invalid()?;
+        match object.get_c_named_property_unchecked::<Unknown<'_>>(c"entries") {
+            Ok(entries) if entries.get_type().or_invalid()? == ValueType::Function => {
+                headers.add_entries(&object, &Function::from_unknown(entries).or_invalid()?)?;
+            }
+            _ => headers.add_object(&object)?,
         }
-        Either3::B(object) => match object.get::<Either<Function<'_, (), Object<'_>>, Unknown<'_>>>("entries") {
-            Ok(Some(Either::A(entries))) => headers.add_entries(object, &entries)?,
-            _ => headers.add_object(object)?,
-        },
-        Either3::C(_) => return Err(Error::InvalidArgument),
     }
     Ok(headers.pairs)
 }
@@ -371,13 +451,22 @@ pub struct Verified {
     pub id: Either<String, Null>,
 }
 
-impl From<hooksig::Verified<'_>> for Verified {
-    fn from(v: hooksig::Verified<'_>) -> Verified {
-        Verified {
-            scheme: v.scheme.to_owned(),
-            secret_index: u32::try_from(v.secret_index).unwrap_or(u32::MAX),
-            timestamp: v.timestamp.and_then(|t| i64::try_from(t).ok()).map_or(Either::B(Null), Either::A),
-            id: v.id.map_or(Either::B(Null), |id| Either::A(id.to_owned())),
+/// What the native `verify`s return: `[scheme, secretIndex, timestamp, id]`,
+/// trailing nulls left off, which `hooksig.js` turns into the [`Verified`]
+/// object. Array elements cost a fraction of named properties set through
+/// N-API (each a string internalised and a map transition on every call); the
+/// object literal in JS is allocated from a cached shape.
+type VerifiedParts =
+    Either3<(&'static str, u32), (&'static str, u32, i64), (&'static str, u32, Either<i64, Null>, String)>;
+
+fn parts(v: hooksig::Verified<'_>) -> VerifiedParts {
+    let index = u32::try_from(v.secret_index).unwrap_or(u32::MAX);
+    let timestamp = v.timestamp.and_then(|t| i64::try_from(t).ok());
+    match (timestamp, v.id) {
+        (None, None) => Either3::A((v.scheme, index)),
+        (Some(timestamp), None) => Either3::B((v.scheme, index, timestamp)),
+        (timestamp, Some(id)) => {
+            Either3::C((v.scheme, index, timestamp.map_or(Either::B(Null), Either::A), id.to_owned()))
         }
     }
 }
@@ -447,31 +536,37 @@ impl JsVerifier {
 
     /// Verifies a webhook delivery: the headers as received and the raw body.
     /// `options.now` is Unix seconds (default: the system clock).
-    #[napi(ts_args_type = "headers: HeadersInput, body: BodyInput, options?: VerifyOptions")]
+    #[napi(
+        ts_args_type = "headers: HeadersInput, body: BodyInput, options?: VerifyOptions",
+        ts_return_type = "Verified"
+    )]
     pub fn verify(
         &self,
         headers: HeadersArg<'_>,
         body: Unknown<'_>,
         options_arg: OptionsArg<'_>,
-    ) -> napi::Result<Verified, Code> {
+    ) -> napi::Result<VerifiedParts, Code> {
         guard(|| {
             let options = as_options(options_arg)?;
             let now = now(options.as_ref())?;
             let headers = self::headers(&|name| self.inner.wants_header(name), &headers)?;
             let body = bytes_last(body)?;
-            Ok(self.inner.verify(&headers, body.as_ref(), now)?.into())
+            Ok(parts(self.inner.verify(&headers, body.as_ref(), now)?))
         })
     }
 
     /// Verifies a signed request (UnknownPay S2S): also the request's method
     /// and path with query, exactly as sent.
-    #[napi(ts_args_type = "headers: HeadersInput, body: BodyInput, options: VerifyRequestOptions")]
+    #[napi(
+        ts_args_type = "headers: HeadersInput, body: BodyInput, options: VerifyRequestOptions",
+        ts_return_type = "Verified"
+    )]
     pub fn verify_request(
         &self,
         headers: HeadersArg<'_>,
         body: Unknown<'_>,
         options_arg: OptionsArg<'_>,
-    ) -> napi::Result<Verified, Code> {
+    ) -> napi::Result<VerifiedParts, Code> {
         guard(|| {
             let options = as_options(options_arg)?;
             let o = options.as_ref();
@@ -480,7 +575,7 @@ impl JsVerifier {
             let now = now(o)?;
             let headers = self::headers(&|name| self.inner.wants_header(name), &headers)?;
             let body = bytes_last(body)?;
-            Ok(self.inner.verify_request(&headers, body.as_ref(), &method, &path_and_query, now)?.into())
+            Ok(parts(self.inner.verify_request(&headers, body.as_ref(), &method, &path_and_query, now)?))
         })
     }
 }
@@ -504,15 +599,18 @@ fn secrets_or_options(value: SecretsOrOptions<'_>) -> Result<(Vec<Vec<u8>>, Opti
 
 /// One-shot verification. The second argument is the secret(s), or the
 /// same options object `new Verifier` takes. Prefer a long-lived `Verifier`.
-#[napi(ts_args_type = "profile: string, secretsOrOptions: Secrets | VerifierOptions, headers: HeadersInput, \
-                     body: BodyInput, options?: VerifyOptions")]
+#[napi(
+    ts_args_type = "profile: string, secretsOrOptions: Secrets | VerifierOptions, headers: HeadersInput, \
+                    body: BodyInput, options?: VerifyOptions",
+    ts_return_type = "Verified"
+)]
 pub fn verify(
     profile: Either<String, Unknown<'_>>,
     secrets_or_options: SecretsOrOptions<'_>,
     headers: HeadersArg<'_>,
     body: Unknown<'_>,
     options_arg: OptionsArg<'_>,
-) -> napi::Result<Verified, Code> {
+) -> napi::Result<VerifiedParts, Code> {
     guard(|| {
         let profile = self::profile(&profile)?;
         let (secrets, verifier_options) = self::secrets_or_options(secrets_or_options)?;
@@ -521,7 +619,7 @@ pub fn verify(
         let now = now(as_options(options_arg)?.as_ref())?;
         let headers = self::headers(&|name| verifier.wants_header(name), &headers)?;
         let body = bytes_last(body)?;
-        Ok(verifier.verify(&headers, body.as_ref(), now)?.into())
+        Ok(parts(verifier.verify(&headers, body.as_ref(), now)?))
     })
 }
 
