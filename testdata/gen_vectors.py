@@ -182,6 +182,8 @@ def parse_profile(text: str) -> Profile:
     timestamped = got.get("format") == "timestamped"
     if timestamped and "prefix" in got:
         raise Fail(ARG, "prefix is not allowed with format=timestamped")
+    if "id" in got and got["id"].lower().replace("_", "-") == got["header"].lower().replace("_", "-"):
+        raise Fail(ARG, "the id header must differ from the signature header")
     return Profile("t" if timestamped else "raw", got["header"], enc=got.get("encoding", "hex"),
                    prefix=got.get("prefix", ""), id=got.get("id"), key=got.get("key", "utf8"))
 
@@ -1495,6 +1497,10 @@ def cases_custom() -> list[dict]:
     )
     for name, scheme in bad_profiles:
         out.append(v(name, scheme, ARG, secrets=["s"], headers=[["X-Sig", WRONG_HEX]], now=None))
+    found = "one header cannot carry both the signature and the id (found by fuzz/sign_verify_roundtrip)"
+    for name, scheme in (("custom-profile-id-is-the-signature-header", "custom;header=X-Sig;id=X-Sig"),
+                         ("custom-profile-id-is-the-signature-header-cgi-spelling", "custom;header=X-Sig;id=x_sig")):
+        out.append(v(name, scheme, ARG, secrets=["s"], headers=[["X-Sig", WRONG_HEX]], now=None, note=found))
     return out
 
 

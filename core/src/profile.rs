@@ -242,6 +242,13 @@ impl CustomProfile {
         if format == Format::Timestamped && prefix.is_some() {
             return Err(Error::InvalidArgument);
         }
+        // The id header must be another header than the signature: one header
+        // cannot carry both (found by fuzz/sign_verify_roundtrip).
+        if let (Some(header), Some(id)) = (&header, &id)
+            && crate::headers::header_name_matches(id.as_str().as_bytes(), header.as_str())
+        {
+            return Err(Error::InvalidArgument);
+        }
         Ok(CustomProfile {
             header: header.ok_or(Error::InvalidArgument)?,
             prefix: prefix.unwrap_or_default(),
