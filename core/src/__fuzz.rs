@@ -47,8 +47,9 @@ pub fn timestamp(text: &[u8]) -> Result<u64, Error> {
 /// # Errors
 /// `MALFORMED_HEADER` as the verifier reports it.
 pub fn timestamped(value: &[u8], encoding: Encoding, v0_counts: bool) -> Result<Parsed<'_>, Error> {
-    parse::timestamped(value, encoding, v0_counts)
-        .map(|parsed| Parsed { t_text: Some(parsed.t_text), candidates: parsed.candidates })
+    let mut candidates = Candidates::new();
+    let t_text = parse::timestamped(value, encoding, v0_counts, &mut candidates)?;
+    Ok(Parsed { t_text: Some(t_text), candidates })
 }
 
 /// Standard Webhooks' space-separated `v1,<base64>` list.
@@ -56,13 +57,17 @@ pub fn timestamped(value: &[u8], encoding: Encoding, v0_counts: bool) -> Result<
 /// # Errors
 /// `MALFORMED_HEADER` for more than 32 entries.
 pub fn standard_list(value: &[u8]) -> Result<Parsed<'_>, Error> {
-    parse::standard_list(value).map(|candidates| Parsed { t_text: None, candidates })
+    let mut candidates = Candidates::new();
+    parse::standard_list(value, &mut candidates)?;
+    Ok(Parsed { t_text: None, candidates })
 }
 
 /// One signature after an exact `prefix`.
 #[must_use]
 pub fn single<'a>(value: &'a [u8], prefix: &str, encoding: Encoding) -> Parsed<'a> {
-    Parsed { t_text: None, candidates: parse::single(value, prefix, encoding) }
+    let mut candidates = Candidates::new();
+    parse::single(value, prefix, encoding, &mut candidates);
+    Parsed { t_text: None, candidates }
 }
 
 #[cfg(test)]

@@ -16,11 +16,14 @@ pub const MAX_HEADER_LEN: usize = 8 * 1024;
 #[must_use]
 pub fn header_name_matches(name: &[u8], canonical: &str) -> bool {
     let canonical = canonical.as_bytes();
-    same_name(name, canonical)
-        || name
-            .get(..5)
-            .zip(name.get(5..))
-            .is_some_and(|(http, rest)| same_name(http, b"HTTP_") && same_name(rest, canonical))
+    // The length decides which comparison can match (most names fail here).
+    match name.len().checked_sub(canonical.len()) {
+        Some(0) => same_name(name, canonical),
+        Some(5) => {
+            name.split_at_checked(5).is_some_and(|(http, rest)| same_name(http, b"HTTP_") && same_name(rest, canonical))
+        }
+        _ => false,
+    }
 }
 
 fn same_name(a: &[u8], b: &[u8]) -> bool {

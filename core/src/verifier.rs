@@ -252,12 +252,15 @@ impl Verifier {
         let id_bytes = id.value()?;
         api_key.value()?;
         let id = id_bytes.map(|bytes| core::str::from_utf8(bytes).map_err(|_| Error::MalformedHeader)).transpose()?;
-        let (timestamp_text, candidates) = match layout.syntax {
-            Syntax::Single { prefix, encoding } => (timestamp_header, parse::single(signature, prefix, encoding)),
-            Syntax::StandardList => (timestamp_header, parse::standard_list(signature)?),
+        let mut candidates = Candidates::new();
+        let timestamp_text = match layout.syntax {
+            Syntax::Single { prefix, encoding } => {
+                parse::single(signature, prefix, encoding, &mut candidates);
+                timestamp_header
+            }
+            Syntax::StandardList => parse::standard_list(signature, &mut candidates).map(|()| timestamp_header)?,
             Syntax::Timestamped { encoding, v0_counts } => {
-                let parsed = parse::timestamped(signature, encoding, v0_counts)?;
-                (Some(parsed.t_text), parsed.candidates)
+                Some(parse::timestamped(signature, encoding, v0_counts, &mut candidates)?)
             }
         };
         let timestamp = timestamp_text.map(parse::timestamp).transpose()?;
