@@ -190,9 +190,10 @@ fn wanted_headers<'py>(
     verifier: &Verifier,
     headers: &Bound<'py, PyAny>,
 ) -> PyResult<Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>> {
+    let wants = verifier.wanted_headers();
     let mut wanted = Vec::new();
     each_header(headers, |name, value| {
-        if verifier.wants_header(bytes_of(name)?) {
+        if wants.contains(bytes_of(name)?) {
             wanted.push((name.clone(), value.clone()));
         }
         Ok(())

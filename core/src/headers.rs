@@ -14,6 +14,7 @@ pub const MAX_HEADER_LEN: usize = 8 * 1024;
 /// `"X-Hub-Signature-256"`): ASCII case-insensitive, `-` and `_` equal, and a
 /// leading `HTTP_` (CGI, WSGI, PHP `$_SERVER`, Django `META`) ignored.
 #[must_use]
+#[inline]
 pub fn header_name_matches(name: &[u8], canonical: &str) -> bool {
     let canonical = canonical.as_bytes();
     // The length decides which comparison can match (most names fail here).

@@ -72,7 +72,7 @@ pub use parse::{MAX_ENTRIES, MAX_TIMESTAMP_DIGITS};
 pub use profile::{CustomProfile, Format, KeyEncoding, Profile};
 pub use scheme::MAX_DECODED_SECRET_LEN;
 pub use sign::{Header, SignedHeaders, sign, sign_request};
-pub use verifier::{MAX_SECRETS, Tolerance, Verified, Verifier};
+pub use verifier::{MAX_SECRETS, Tolerance, Verified, Verifier, WantedHeaders};
 
 /// The crate version, for bindings' `version()` functions.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

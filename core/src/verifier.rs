@@ -96,6 +96,32 @@ pub struct Verified<'h> {
     pub id: Option<&'h str>,
 }
 
+/// The header names a [`Verifier`] reads, from [`Verifier::wanted_headers`].
+#[derive(Copy, Clone, Debug)]
+pub struct WantedHeaders<'v> {
+    /// At most four names per layout, two layouts (Standard Webhooks, Svix).
+    names: [&'v str; 8],
+    len: usize,
+}
+
+impl<'v> WantedHeaders<'v> {
+    fn add(&mut self, layout: Layout<'v>) {
+        for name in layout.names().into_iter().flatten() {
+            if let Some(slot) = self.names.get_mut(self.len) {
+                *slot = name;
+                self.len += 1;
+            }
+        }
+    }
+
+    /// True if a header called `name` is one of them, matched as the
+    /// verifier matches it ([`header_name_matches`](crate::header_name_matches)).
+    #[must_use]
+    pub fn contains(&self, name: &[u8]) -> bool {
+        self.names.get(..self.len).unwrap_or_default().iter().any(|wanted| headers::header_name_matches(name, wanted))
+    }
+}
+
 /// A profile with its secrets validated and keyed once, reused for every
 /// request. Cheap to share between threads (`Sync`) and to clone.
 #[derive(Clone)]
@@ -161,15 +187,24 @@ impl Verifier {
 
     /// True if a header called `name` is one this profile reads. Bindings
     /// use it to pick the few relevant entries out of a large header map
-    /// without copying the rest.
+    /// without copying the rest. To test many names, take
+    /// [`Verifier::wanted_headers`] once and ask it.
     #[must_use]
     pub fn wants_header(&self, name: &[u8]) -> bool {
-        let svix = matches!(self.profile, Profile::StandardWebhooks).then_some(scheme::SVIX);
-        core::iter::once(Layout::of(&self.profile))
-            .chain(svix)
-            .flat_map(|layout| layout.names())
-            .flatten()
-            .any(|wanted| headers::header_name_matches(name, wanted))
+        self.wanted_headers().contains(name)
+    }
+
+    /// The header names this profile reads (Standard Webhooks: its own and
+    /// Svix's), worked out once so that a binding can test every name of a
+    /// request's header map against them cheaply.
+    #[must_use]
+    pub fn wanted_headers(&self) -> WantedHeaders<'_> {
+        let mut wanted = WantedHeaders { names: [""; 8], len: 0 };
+        wanted.add(Layout::of(&self.profile));
+        if matches!(self.profile, Profile::StandardWebhooks) {
+            wanted.add(scheme::SVIX);
+        }
+        wanted
     }
 
     /// Verifies a webhook delivery: `headers` as received (any case, CGI
@@ -387,6 +422,24 @@ mod tests {
             assert!(s2s.wants_header(name.as_bytes()), "{name}");
         }
         assert!(!s2s.wants_header(b"X-Webhook-Signature"));
+        Ok(())
+    }
+
+    /// Every header `sign` writes for a profile is one its verifier wants:
+    /// `wanted_headers` keeps all of a layout's names.
+    #[test]
+    fn wants_every_header_sign_writes() -> Result<(), Error> {
+        for profile in Profile::BUILTIN.iter().filter(|p| !p.signs_request()) {
+            let secret: &[u8] = if *profile == Profile::StandardWebhooks { b"whsec_c2VjcmV0" } else { b"secret" };
+            let verifier = Verifier::new(*profile, &[secret])?;
+            let wanted = verifier.wanted_headers();
+            let timestamp = profile.has_timestamp().then_some(1_700_000_000);
+            let signed = crate::sign(profile, secret, b"{}", timestamp, profile.id_header().map(|_| "msg_1"))?;
+            for header in signed.iter() {
+                assert!(wanted.contains(header.name().as_bytes()), "{} {}", profile.name(), header.name());
+            }
+            assert!(!wanted.contains(b"content-type"), "{}", profile.name());
+        }
         Ok(())
     }
 }
