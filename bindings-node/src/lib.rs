@@ -254,8 +254,13 @@ enum Fits<'b> {
 /// lone surrogate as U+FFFD), so a lead byte other than 0xC2/0xC3 is a
 /// character above U+00FF.
 fn latin1_into<'b, const N: usize>(text: &Unknown<'_>, buffer: &'b mut [u8; N]) -> Result<Fits<'b>, Error> {
-    let Some(utf8) = utf8_into(text, buffer)? else { return Ok(Fits::TooLong) };
-    let len = utf8.len();
+    let Some((len, ascii)) = utf8_into(text, buffer)?.map(|utf8| (utf8.len(), utf8.is_ascii())) else {
+        return Ok(Fits::TooLong);
+    };
+    if ascii {
+        // The usual header: its UTF-8 is its Latin-1.
+        return Ok(buffer.get(..len).map_or(Fits::TooLong, Fits::Yes));
+    }
     let (mut read, mut write) = (0, 0);
     while let Some(&byte) = buffer.get(read) {
         if read >= len {
@@ -561,14 +566,16 @@ const SLOTS: usize = 4;
 
 /// `verifyHeaders`' headers: up to [`SLOTS`] name/value string arguments,
 /// names as UTF-8 and values as ByteStrings, each into its own stack buffer
-/// when it fits. The first `undefined` name ends the list.
+/// when it fits, into `pairs`; returns how many. The first `undefined` name
+/// ends the list.
 fn pairs_into<'b>(
     args: [(Unknown<'_>, Unknown<'_>); SLOTS],
     names: &'b mut [[u8; KEY_BUFFER]; SLOTS],
     values: &'b mut [[u8; VALUE_BUFFER]; SLOTS],
-) -> Result<Vec<Pair<'b>>, Error> {
-    let mut pairs = Vec::with_capacity(SLOTS);
-    for (((name, value), name_buffer), value_buffer) in args.into_iter().zip(names).zip(values) {
+    pairs: &mut [Pair<'b>; SLOTS],
+) -> Result<usize, Error> {
+    let mut count = 0;
+    for ((((name, value), name_buffer), value_buffer), pair) in args.into_iter().zip(names).zip(values).zip(pairs) {
         if name.get_type().or_invalid()? == ValueType::Undefined {
             break;
         }
@@ -581,9 +588,10 @@ fn pairs_into<'b>(
             Fits::NotLatin1 => return Err(Error::MalformedHeader),
             Fits::TooLong => Cow::Owned(latin1_wide(&value)?.ok_or(Error::MalformedHeader)?),
         };
-        pairs.push((name, value));
+        *pair = (name, value);
+        count += 1;
     }
-    Ok(pairs)
+    Ok(count)
 }
 
 /// One error code with its suggested HTTP status and message.
@@ -686,10 +694,12 @@ impl JsVerifier {
             let options = as_options(options_arg)?;
             let now = now(options.as_ref())?;
             let (mut names, mut values) = ([[0_u8; KEY_BUFFER]; SLOTS], [[0_u8; VALUE_BUFFER]; SLOTS]);
-            let headers = pairs_into([(n0, v0), (n1, v1), (n2, v2), (n3, v3)], &mut names, &mut values)?;
+            let mut pairs = <[Pair<'_>; SLOTS]>::default();
+            let count = pairs_into([(n0, v0), (n1, v1), (n2, v2), (n3, v3)], &mut names, &mut values, &mut pairs)?;
+            let headers = pairs.get(..count).unwrap_or_default();
             let body = bytes_last(body)?;
-            let verified = self.inner.verify(&headers, body.as_ref(), now)?;
-            Ok(packed(&verified, &headers, self.scheme).map_or_else(|| Either::B(parts(verified)), Either::A))
+            let verified = self.inner.verify(headers, body.as_ref(), now)?;
+            Ok(packed(&verified, headers, self.scheme).map_or_else(|| Either::B(parts(verified)), Either::A))
         })
     }
 
