@@ -60,23 +60,107 @@ function verified(parts) {
   return { scheme: parts[0], secretIndex: parts[1], timestamp: parts[2] ?? null, id: parts[3] ?? null }
 }
 
+/** How many header names a `Verifier` remembers the core's answer for. */
+const WANTED_CACHE = 256
+
+/**
+ * A plain object (`req.headers`, an object literal): its keys are walked
+ * here, the rest of the shapes by the native layer. One with an `entries`
+ * method is taken as a `Headers`/`Map` there, so it is not plain.
+ * @param {unknown} headers
+ * @returns {headers is Record<string, unknown>}
+ */
+function isPlainObject(headers) {
+  if (typeof headers !== 'object' || headers === null) return false
+  const proto = Object.getPrototypeOf(headers)
+  return (proto === Object.prototype || proto === null) && typeof (/** @type {any} */ (headers).entries) !== 'function'
+}
+
 class Verifier {
-  /** @type {import('./index').Verifier} */
+  /** @type {any} the native Verifier, with the internal methods index.d.ts leaves out */
   #native
+  /** @type {string} */
+  #scheme
+  /** @type {Map<string, boolean>} the core's `wantsHeader` answers, by header name */
+  #wanted = new Map()
 
   /** @param {Parameters<typeof native.verify>[0]} profile @param {import('./index').VerifierOptions} options */
   constructor(profile, options) {
     this.#native = call(() => new native.Verifier(profile, options))
+    this.#scheme = this.#native.scheme
   }
 
   /** @type {import('./index').Verifier['verify']} */
   verify(headers, body, options) {
     // The hot path: no closure per call (see `call`).
     try {
+      if (isPlainObject(headers)) {
+        const result = this.#verifyPlain(headers, body, options)
+        if (result !== undefined) return result
+      }
       return verified(this.#native.verify(headers, body, options))
     } catch (error) {
       throw toHooksigError(error)
     }
+  }
+
+  /**
+   * `verify` for a plain object in one native call: the keys the core wants
+   * (asked once per name, remembered) with string values, at most four, go
+   * across as arguments. `undefined` when the object needs the general path
+   * (a wanted value that is an array or not a string, more than four wanted
+   * headers), which then reads it again from the start.
+   * @param {Record<string, unknown>} headers
+   * @param {Parameters<import('./index').Verifier['verify']>[1]} body
+   * @param {Parameters<import('./index').Verifier['verify']>[2]} options
+   * @returns {import('./index').Verified | undefined}
+   */
+  #verifyPlain(headers, body, options) {
+    let n0, v0, n1, v1, n2, v2, n3, v3
+    let count = 0
+    for (const name in headers) {
+      if (!(this.#wanted.get(name) ?? this.#wants(name))) continue
+      const value = headers[name]
+      if (value === undefined) continue
+      if (typeof value !== 'string') return undefined
+      switch (count++) {
+        case 0:
+          n0 = name
+          v0 = value
+          break
+        case 1:
+          n1 = name
+          v1 = value
+          break
+        case 2:
+          n2 = name
+          v2 = value
+          break
+        case 3:
+          n3 = name
+          v3 = value
+          break
+        default:
+          return undefined
+      }
+    }
+    const parts = this.#native.verifyHeaders(body, options, n0, v0, n1, v1, n2, v2, n3, v3)
+    if (typeof parts !== 'number') return verified(parts)
+    // Packed (src/lib.rs, `packed`): bits 0-2 the secret index, 3-5 which
+    // pair's value is the id (1-based, 0: none), the rest timestamp + 1.
+    const low = parts % 64
+    const timestamp = (parts - low) / 64
+    const slot = low >> 3
+    const id = slot === 0 ? null : slot === 1 ? v0 : slot === 2 ? v1 : slot === 3 ? v2 : v3
+    return { scheme: this.#scheme, secretIndex: low & 7, timestamp: timestamp === 0 ? null : timestamp - 1, id: id ?? null }
+  }
+
+  /** @param {string} name */
+  #wants(name) {
+    /** @type {boolean} */
+    const wanted = this.#native.wantsHeader(name)
+    if (this.#wanted.size < WANTED_CACHE) this.#wanted.set(name, wanted)
+    return wanted
   }
 
   /** @type {import('./index').Verifier['verifyRequest']} */

@@ -10,6 +10,7 @@
 //! U+00FF cannot have come off the wire and is `MALFORMED_HEADER`. Bodies,
 //! secrets, ids and key ids given as strings are UTF-8.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -225,17 +226,64 @@ type HeaderValue<'a> = Either4<JsString<'a>, Uint8ArraySlice<'a>, Array<'a>, Unk
 /// U+FFFD) gives `None`.
 fn latin1(text: &JsString<'_>) -> Result<Option<Vec<u8>>, Error> {
     let mut buffer = [0_u8; VALUE_BUFFER];
-    if let Some(utf8) = utf8_into(&text.to_unknown(), &mut buffer)? {
-        let Ok(utf8) = std::str::from_utf8(utf8) else { return Ok(None) };
-        let mut bytes = Vec::with_capacity(utf8.len());
-        for c in utf8.chars() {
-            let Ok(byte) = u8::try_from(c) else { return Ok(None) };
-            bytes.push(byte);
-        }
-        return Ok(Some(bytes));
+    match latin1_into(&text.to_unknown(), &mut buffer)? {
+        Fits::Yes(bytes) => Ok(Some(bytes.to_vec())),
+        Fits::NotLatin1 => Ok(None),
+        Fits::TooLong => latin1_wide(&text.to_unknown()),
     }
-    let wide = Utf16String::from_unknown(text.to_unknown()).or_invalid()?;
+}
+
+/// A long ByteString's bytes, read as UTF-16; `None` as for [`latin1`].
+fn latin1_wide(text: &Unknown<'_>) -> Result<Option<Vec<u8>>, Error> {
+    let wide = Utf16String::from_unknown(*text).or_invalid()?;
     Ok(wide.iter().map(|&unit| u8::try_from(unit).ok()).collect())
+}
+
+/// What [`latin1_into`] made of a string.
+enum Fits<'b> {
+    /// Its bytes, in the buffer.
+    Yes(&'b [u8]),
+    /// A character above U+00FF.
+    NotLatin1,
+    /// It may not fit in the buffer.
+    TooLong,
+}
+
+/// A ByteString's bytes in `buffer`: read as UTF-8 into it, then turned into
+/// Latin-1 in place (never longer than its UTF-8). V8 writes valid UTF-8 (a
+/// lone surrogate as U+FFFD), so a lead byte other than 0xC2/0xC3 is a
+/// character above U+00FF.
+fn latin1_into<'b, const N: usize>(text: &Unknown<'_>, buffer: &'b mut [u8; N]) -> Result<Fits<'b>, Error> {
+    let Some((len, ascii)) = utf8_into(text, buffer)?.map(|utf8| (utf8.len(), utf8.is_ascii())) else {
+        return Ok(Fits::TooLong);
+    };
+    if ascii {
+        // The usual header: its UTF-8 is its Latin-1.
+        return Ok(buffer.get(..len).map_or(Fits::TooLong, Fits::Yes));
+    }
+    let (mut read, mut write) = (0, 0);
+    while let Some(&byte) = buffer.get(read) {
+        if read >= len {
+            break;
+        }
+        let byte = match byte {
+            0..=0x7F => byte,
+            0xC2 | 0xC3 => match buffer.get(read + 1) {
+                Some(&next) if read + 1 < len && next & 0xC0 == 0x80 => {
+                    read += 1;
+                    ((byte & 0x03) << 6) | (next & 0x3F)
+                }
+                _ => return Ok(Fits::NotLatin1),
+            },
+            _ => return Ok(Fits::NotLatin1),
+        };
+        if let Some(slot) = buffer.get_mut(write) {
+            *slot = byte;
+        }
+        read += 1;
+        write += 1;
+    }
+    Ok(buffer.get(..write).map_or(Fits::TooLong, Fits::Yes))
 }
 
 fn name_bytes(name: &HeaderText<'_>) -> Result<Option<Vec<u8>>, Error> {
@@ -343,15 +391,9 @@ impl Headers<'_> {
     /// fetched (by the key itself) and converted.
     fn add_object(&mut self, object: &Object<'_>) -> Result<(), Error> {
         let names = property_names(object)?;
-        let mut buffer = [0_u8; KEY_BUFFER];
         for i in 0..names.len() {
             let key = names.get::<Unknown<'_>>(i).or_invalid()?.ok_or(Error::InvalidArgument)?;
-            let wanted = match utf8_into(&key, &mut buffer)? {
-                Some(name) => (self.wants)(name),
-                // Longer than the buffer: no header name is that long, but ask anyway.
-                None => (self.wants)(key.coerce_to_string().or_invalid()?.into_utf8().or_invalid()?.as_slice()),
-            };
-            if wanted {
+            if key_wanted(&key, self.wants)? {
                 let value = object.get_property_unchecked::<Unknown<'_>, HeaderValue<'_>>(key).or_invalid()?;
                 match value {
                     Either4::D(other) if other.get_type().or_invalid()? == ValueType::Undefined => {}
@@ -361,6 +403,16 @@ impl Headers<'_> {
         }
         Ok(())
     }
+}
+
+/// Whether `wants` takes a key (a string), by its UTF-8 bytes.
+fn key_wanted(key: &Unknown<'_>, wants: &dyn Fn(&[u8]) -> bool) -> Result<bool, Error> {
+    let mut buffer = [0_u8; KEY_BUFFER];
+    Ok(match utf8_into(key, &mut buffer)? {
+        Some(name) => wants(name),
+        // Longer than the buffer: no header name is that long, but ask anyway.
+        None => wants(&key_bytes(key)?),
+    })
 }
 
 /// Room for any header name on the stack (names longer than this take the slow path).
@@ -471,6 +523,77 @@ fn parts(v: hooksig::Verified<'_>) -> VerifiedParts {
     }
 }
 
+/// What `Verifier#verifyHeaders` returns: the verification packed into one
+/// number ([`packed`]), or, when it does not fit, the [`VerifiedParts`]. A
+/// number crosses N-API for a fraction of an array holding new strings.
+type CompactParts = Either<f64, VerifiedParts>;
+
+/// A verification as one JS number (an integer below 2^53, exact in an
+/// `f64`): bits 0–2 the secret index, bits 3–5 which name/value argument pair
+/// (1-based; 0: no id) has the id as its whole value, the bits above
+/// `timestamp + 1` (0: no timestamp). `hooksig.js` unpacks it, taking the id
+/// from the string it passed and `scheme` from the verifier. `None` when it
+/// does not fit: an id that is not a whole ASCII value (so not the same string
+/// once decoded), a timestamp from 2^47 − 1 on, or a scheme other than the
+/// verifier's.
+fn packed(v: &hooksig::Verified<'_>, pairs: &[Pair<'_>], scheme: &str) -> Option<f64> {
+    const INDEX_BITS: u32 = 3;
+    const SLOT_BITS: u32 = 3;
+    const LOW_BITS: u32 = INDEX_BITS + SLOT_BITS;
+    let index = u64::try_from(v.secret_index).ok().filter(|&i| i < 1 << INDEX_BITS)?;
+    let slot = match v.id {
+        None => 0,
+        Some(id) if id.is_ascii() => {
+            let whole = |(_, value): &Pair<'_>| std::ptr::eq(value.as_ptr(), id.as_ptr()) && value.len() == id.len();
+            u64::try_from(pairs.iter().position(whole)? + 1).ok()?
+        }
+        Some(_) => return None,
+    };
+    let timestamp = match v.timestamp {
+        None => 0,
+        Some(t) => t.checked_add(1).filter(|&t| t < 1 << (f64::MANTISSA_DIGITS - LOW_BITS))?,
+    };
+    #[allow(clippy::cast_precision_loss)] // below 2^53 (checked above): exact
+    (v.scheme == scheme).then_some(((timestamp << LOW_BITS) | (slot << INDEX_BITS) | index) as f64)
+}
+
+/// A header `verifyHeaders` was given: name and value bytes, on the stack when they fit.
+type Pair<'b> = (Cow<'b, [u8]>, Cow<'b, [u8]>);
+
+/// The most headers `Verifier#verifyHeaders` takes; `hooksig.js` gives more
+/// to `verify`.
+const SLOTS: usize = 4;
+
+/// `verifyHeaders`' headers: up to [`SLOTS`] name/value string arguments,
+/// names as UTF-8 and values as ByteStrings, each into its own stack buffer
+/// when it fits, into `pairs`; returns how many. The first `undefined` name
+/// ends the list.
+fn pairs_into<'b>(
+    args: [(Unknown<'_>, Unknown<'_>); SLOTS],
+    names: &'b mut [[u8; KEY_BUFFER]; SLOTS],
+    values: &'b mut [[u8; VALUE_BUFFER]; SLOTS],
+    pairs: &mut [Pair<'b>; SLOTS],
+) -> Result<usize, Error> {
+    let mut count = 0;
+    for ((((name, value), name_buffer), value_buffer), pair) in args.into_iter().zip(names).zip(values).zip(pairs) {
+        if name.get_type().or_invalid()? == ValueType::Undefined {
+            break;
+        }
+        let name = match utf8_into(&name, name_buffer)? {
+            Some(bytes) => Cow::Borrowed(bytes),
+            None => Cow::Owned(key_bytes(&name)?),
+        };
+        let value = match latin1_into(&value, value_buffer)? {
+            Fits::Yes(bytes) => Cow::Borrowed(bytes),
+            Fits::NotLatin1 => return Err(Error::MalformedHeader),
+            Fits::TooLong => Cow::Owned(latin1_wide(&value)?.ok_or(Error::MalformedHeader)?),
+        };
+        *pair = (name, value);
+        count += 1;
+    }
+    Ok(count)
+}
+
 /// One error code with its suggested HTTP status and message.
 #[napi(object)]
 #[derive(Debug)]
@@ -513,15 +636,16 @@ fn header_object<'e>(env: &'e Env, signed: &hooksig::SignedHeaders<'_>) -> Resul
 #[derive(Debug)]
 pub struct JsVerifier {
     inner: hooksig::Verifier,
+    /// The profile's canonical name: `Verified::scheme` of every verification.
+    scheme: &'static str,
 }
 
-fn build(
-    profile_arg: &Either<String, Unknown<'_>>,
-    options_arg: Option<&Object<'_>>,
-) -> Result<hooksig::Verifier, Error> {
+fn build(profile_arg: &Either<String, Unknown<'_>>, options_arg: Option<&Object<'_>>) -> Result<JsVerifier, Error> {
     let profile = profile(profile_arg)?;
+    let scheme = profile.name();
     let secrets = secrets(field(options_arg, "secrets")?)?;
-    Ok(hooksig::Verifier::new(profile, &secrets)?.with_tolerance(tolerance(&[options_arg])?))
+    let inner = hooksig::Verifier::new(profile, &secrets)?.with_tolerance(tolerance(&[options_arg])?);
+    Ok(JsVerifier { inner, scheme })
 }
 
 #[napi]
@@ -531,7 +655,52 @@ impl JsVerifier {
     /// `null` disables the window); `past`/`future` override one side.
     #[napi(constructor, ts_args_type = "profile: string, options: VerifierOptions")]
     pub fn new(profile: Either<String, Unknown<'_>>, options_arg: OptionsArg<'_>) -> napi::Result<JsVerifier, Code> {
-        guard(|| Ok(JsVerifier { inner: build(&profile, as_options(options_arg)?.as_ref())? }))
+        guard(|| build(&profile, as_options(options_arg)?.as_ref()))
+    }
+
+    /// The profile's canonical name, `scheme` of every `Verified` (read once
+    /// by `hooksig.js`).
+    #[napi(getter, skip_typescript)]
+    pub fn scheme(&self) -> &'static str {
+        self.scheme
+    }
+
+    /// Whether the profile reads a header of this name (the core decides;
+    /// `hooksig.js` remembers the answers per verifier).
+    #[napi(skip_typescript)]
+    pub fn wants_header(&self, name: Unknown<'_>) -> napi::Result<bool, Code> {
+        guard(|| key_wanted(&name, &|name| self.inner.wants_header(name)))
+    }
+
+    /// `verify` for headers `hooksig.js` has already picked from a plain
+    /// object: the ones `wantsHeader` takes, as up to four name/value string
+    /// pairs after the body and options. One N-API call, no property reads.
+    #[napi(skip_typescript)]
+    #[allow(clippy::too_many_arguments)] // the pairs as arguments: each a handle napi-rs already has
+    pub fn verify_headers(
+        &self,
+        body: Unknown<'_>,
+        options_arg: OptionsArg<'_>,
+        n0: Unknown<'_>,
+        v0: Unknown<'_>,
+        n1: Unknown<'_>,
+        v1: Unknown<'_>,
+        n2: Unknown<'_>,
+        v2: Unknown<'_>,
+        n3: Unknown<'_>,
+        v3: Unknown<'_>,
+    ) -> napi::Result<CompactParts, Code> {
+        guard(|| {
+            let options = as_options(options_arg)?;
+            let now = now(options.as_ref())?;
+            let (mut names, mut values) = ([[0_u8; KEY_BUFFER]; SLOTS], [[0_u8; VALUE_BUFFER]; SLOTS]);
+            let mut pairs = <[Pair<'_>; SLOTS]>::default();
+            let count = pairs_into([(n0, v0), (n1, v1), (n2, v2), (n3, v3)], &mut names, &mut values, &mut pairs)?;
+            let headers = pairs.get(..count).unwrap_or_default();
+            let body = bytes_last(body)?;
+            let verified = self.inner.verify(headers, body.as_ref(), now)?;
+            Ok(packed(&verified, headers, self.scheme).map_or_else(|| Either::B(parts(verified)), Either::A))
+        })
     }
 
     /// Verifies a webhook delivery: the headers as received and the raw body.
