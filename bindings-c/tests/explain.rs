@@ -11,13 +11,8 @@ use core::ptr;
 use hooksig_ffi::*;
 mod common;
 use common::tolerance;
-use serde_json::{Map, Value};
-
-fn cases() -> Vec<Value> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/explain.json");
-    let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("explain.json")).expect("JSON");
-    doc["cases"].as_array().expect("cases").clone()
-}
+use hooksig_testdata::{Value, explain_cases};
+use serde_json::Map;
 
 fn code(result: hooksig_result) -> &'static str {
     // SAFETY: hooksig_result_code returns a static NUL-terminated string.
@@ -199,7 +194,7 @@ fn run_case(case: &Value) -> Result<(), String> {
 
 #[test]
 fn every_explain_case_through_the_c_abi() {
-    let cases = cases();
+    let cases = explain_cases();
     assert!(cases.len() >= 20, "only {} cases", cases.len());
     let failures: Vec<String> = cases
         .iter()
@@ -210,7 +205,7 @@ fn every_explain_case_through_the_c_abi() {
 
 #[test]
 fn buffer_protocol_and_the_system_clock() {
-    let case = cases().into_iter().find(|c| !c["findings"].as_array().unwrap().is_empty()).unwrap();
+    let case = explain_cases().into_iter().find(|c| !c["findings"].as_array().unwrap().is_empty()).unwrap();
     let mut call = Call::of(&case);
     // Size query: NULL buffer, needed and verdict written.
     let (result, verdict, needed, _) = call.run(0);
@@ -254,7 +249,7 @@ fn a_signed_request_is_explained() {
 
 #[test]
 fn wrong_arguments_are_errors_not_verdicts() {
-    let case = &cases()[0];
+    let case = &explain_cases()[0];
     for (profile, what) in [(b"\xff\xfe".to_vec(), "non-UTF-8 profile"), (b"no-such-provider".to_vec(), "unknown")] {
         let mut call = Call::of(case);
         call.profile = profile;

@@ -10,30 +10,7 @@ use core::ptr;
 use hooksig_ffi::*;
 mod common;
 use common::tolerance;
-use serde_json::Value;
-use subtle::ConstantTimeEq;
-
-fn load() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/vectors.json");
-    serde_json::from_str(&std::fs::read_to_string(path).expect("testdata/vectors.json")).expect("JSON")
-}
-
-/// A string, or `{"hex": "…"}` for bytes that are not UTF-8.
-fn bytes(value: &Value) -> Vec<u8> {
-    match value {
-        Value::String(s) => s.as_bytes().to_vec(),
-        Value::Object(o) => hex::decode(o["hex"].as_str().unwrap()).unwrap(),
-        other => panic!("not a string or {{hex}}: {other}"),
-    }
-}
-
-fn body(case: &Value) -> Vec<u8> {
-    match (&case["body"], &case["body_hex"]) {
-        (Value::String(s), Value::Null) => s.as_bytes().to_vec(),
-        (Value::Null, Value::String(h)) => hex::decode(h).unwrap(),
-        _ => panic!("{}: exactly one of body/body_hex", case["name"]),
-    }
-}
+use hooksig_testdata::{Value, body, check_verified, expected_headers, headers, run_all, same_headers, vectors};
 
 fn code(result: hooksig_result) -> String {
     // SAFETY: hooksig_result_code returns a static NUL-terminated string.
@@ -61,8 +38,7 @@ fn run_case(case: &Value) -> Result<(), String> {
     let secrets: Vec<&str> = case["secrets"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
     let secret_structs: Vec<hooksig_bytes> =
         secrets.iter().map(|s| hooksig_bytes { ptr: s.as_ptr(), len: s.len() }).collect();
-    let pairs: Vec<(Vec<u8>, Vec<u8>)> =
-        case["headers"].as_array().unwrap().iter().map(|p| (bytes(&p[0]), bytes(&p[1]))).collect();
+    let pairs: Vec<(Vec<u8>, Vec<u8>)> = headers(case);
     let headers = header_structs(&pairs);
     let body = body(case);
     let now = case["now"].as_u64().unwrap_or(0);
@@ -121,21 +97,7 @@ fn run_case(case: &Value) -> Result<(), String> {
     if result == hooksig_result::Ok {
         // SAFETY: written on OK.
         let (index, timestamp, id) = verified_fields(unsafe { out.assume_init_ref() });
-        if let Some(want) = case["matched_secret"].as_u64()
-            && index as u64 != want
-        {
-            return Err(format!("secret_index {index}, expected {want}"));
-        }
-        if let Some(want) = case.get("expect_timestamp")
-            && timestamp != want.as_u64()
-        {
-            return Err(format!("timestamp {timestamp:?}, expected {want}"));
-        }
-        if let Some(want) = case.get("expect_id")
-            && id.as_deref() != want.as_str()
-        {
-            return Err(format!("id {id:?}, expected {want}"));
-        }
+        check_verified(case, index, timestamp, id.as_deref())?;
     }
 
     // The one-shot hooksig_verify gives the same verdict where it applies (default window, no request).
@@ -274,12 +236,7 @@ fn run_sign_case(case: &Value) -> Result<(), String> {
             if expect != "OK" {
                 return Err(format!("expected {expect}, got OK"));
             }
-            let want: Vec<(String, String)> = case["headers"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|p| (p[0].as_str().unwrap().to_owned(), p[1].as_str().unwrap().to_owned()))
-                .collect();
+            let want = expected_headers(case);
             // Names as text; values carry MACs, compared in constant time even here.
             if !same_headers(&got, &want) {
                 return Err(format!("headers {got:?}, expected {want:?}"));
@@ -291,32 +248,14 @@ fn run_sign_case(case: &Value) -> Result<(), String> {
     Ok(())
 }
 
-fn run_all(section: &str, run: fn(&Value) -> Result<(), String>) -> usize {
-    let vectors = load();
-    let cases = vectors[section].as_array().unwrap();
-    let failures: Vec<String> =
-        cases.iter().filter_map(|case| run(case).err().map(|why| format!("{}: {why}", case["name"]))).collect();
-    assert!(failures.is_empty(), "{} of {} {section} failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
-    cases.len()
-}
-
 #[test]
 fn every_verify_case_through_the_c_abi() {
-    let n = run_all("cases", run_case);
+    let n = run_all(&vectors(), "cases", run_case);
     assert!(n >= 400, "only {n} verify cases");
 }
 
 #[test]
 fn every_sign_case_through_the_c_abi() {
-    let n = run_all("sign_cases", run_sign_case);
+    let n = run_all(&vectors(), "sign_cases", run_sign_case);
     assert!(n >= 50, "only {n} sign cases");
-}
-
-/// The same headers in the same order: names compared as text, values
-/// (signatures) with `subtle`, as every MAC comparison in this project is.
-fn same_headers(got: &[(String, String)], want: &[(String, String)]) -> bool {
-    got.len() == want.len()
-        && got.iter().zip(want).all(|((got_name, got_value), (want_name, want_value))| {
-            got_name == want_name && bool::from(got_value.as_bytes().ct_eq(want_value.as_bytes()))
-        })
 }

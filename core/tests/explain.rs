@@ -5,25 +5,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, missing_docs)]
 
 use hooksig::{FieldValue, Finding, Profile, Tolerance, Verifier, explain};
-use serde_json::{Map, Value};
+use hooksig_testdata::{Value, body, bytes, explain_cases, headers, section, vectors};
+use serde_json::Map;
 
-fn load() -> Vec<Value> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/explain.json");
-    let text = std::fs::read_to_string(path).expect("testdata/explain.json");
-    let doc: Value = serde_json::from_str(&text).expect("explain.json is JSON");
-    doc["cases"].as_array().expect("cases").clone()
-}
-
-fn tolerance(case: &Value) -> Tolerance {
-    match &case["tolerance"] {
-        Value::Null => Tolerance::DEFAULT,
-        Value::String(s) if s == "disabled" => Tolerance::Disabled,
-        Value::Object(o) => {
-            Tolerance::Window { past: o["past"].as_u64().unwrap(), future: o["future"].as_u64().unwrap() }
-        }
-        other => panic!("bad tolerance {other}"),
-    }
-}
+mod common;
+use common::tolerance;
 
 /// A finding as the JSON object the vectors (and `hooksig explain --json`) use.
 fn to_json(finding: &Finding) -> Value {
@@ -82,7 +68,7 @@ fn run(case: &Value) -> Result<(), String> {
 
 #[test]
 fn every_explain_case() {
-    let cases = load();
+    let cases = explain_cases();
     assert!(cases.len() >= 20, "only {} cases", cases.len());
     let failures: Vec<String> = cases
         .iter()
@@ -93,7 +79,7 @@ fn every_explain_case() {
 
 #[test]
 fn every_finding_code_has_a_case() {
-    let codes: std::collections::BTreeSet<String> = load()
+    let codes: std::collections::BTreeSet<String> = explain_cases()
         .iter()
         .flat_map(|c| c["findings"].as_array().unwrap().clone())
         .map(|f| f["code"].as_str().unwrap().to_owned())
@@ -154,22 +140,13 @@ fn work_is_bounded_by_max_attempts() {
 /// the work stays bounded.
 #[test]
 fn verdict_matches_every_vectors_case() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/vectors.json")).unwrap();
-    let doc: Value = serde_json::from_str(&text).unwrap();
-    let bytes = |v: &Value| match v {
-        Value::String(s) => s.as_bytes().to_vec(),
-        other => hex::decode(other["hex"].as_str().unwrap()).unwrap(),
-    };
+    let doc = vectors();
     let mut explained = 0;
-    for case in doc["cases"].as_array().unwrap() {
+    for case in section(&doc, "cases") {
         let Ok(profile) = Profile::parse(case["scheme"].as_str().unwrap()) else { continue };
-        let secrets: Vec<Vec<u8>> = case["secrets"].as_array().unwrap().iter().map(bytes).collect();
-        let headers: Vec<(Vec<u8>, Vec<u8>)> =
-            case["headers"].as_array().unwrap().iter().map(|p| (bytes(&p[0]), bytes(&p[1]))).collect();
-        let body = match &case["body"] {
-            Value::String(s) => s.as_bytes().to_vec(),
-            _ => hex::decode(case["body_hex"].as_str().unwrap()).unwrap(),
-        };
+        let secrets: Vec<Vec<u8>> = section(case, "secrets").iter().map(bytes).collect();
+        let headers = headers(case);
+        let body = body(case);
         let request =
             case["request"].as_object().map(|r| (r["method"].as_str().unwrap(), r["path_and_query"].as_str().unwrap()));
         let now = case["now"].as_u64().unwrap_or(0);
