@@ -10,6 +10,8 @@
 
 use core::ffi::c_char;
 
+use hooksig::Verified;
+
 use crate::ffi::{self, call, guard, reference, slice, text};
 use crate::{hooksig_result, hooksig_verified, hooksig_verifier, to_c};
 
@@ -70,6 +72,107 @@ pub unsafe extern "C" fn hooksig_verifier_verify_packed(
         // SAFETY: checked non-NULL; writable by contract.
         unsafe { out.write(to_c(&verified)) };
         Ok(())
+    })
+}
+
+/// Bits of a [`hooksig_verifier_verify_packed_i64`] result, low to high: the
+/// secret index, the id's byte offset in the packed string (0: no id), the
+/// id's length, then the timestamp + 1 (0: no timestamp) up to bit 62.
+const INDEX_BITS: u32 = 3;
+const ID_AT_BITS: u32 = 16;
+const ID_LEN_BITS: u32 = 8;
+const TIMESTAMP_SHIFT: u32 = INDEX_BITS + ID_AT_BITS + ID_LEN_BITS;
+
+/// `value` if it is below `1 << bits`.
+fn fits(value: usize, bits: u32) -> Option<u64> {
+    u64::try_from(value).ok().filter(|v| *v < 1 << bits)
+}
+
+/// A successful verification as one non-negative number (see
+/// [`hooksig_verifier_verify_packed_i64`]), or `None` when it does not fit:
+/// more than 8 secrets, an id not inside `packed` or past 64 KiB or 255 bytes
+/// long, a timestamp from 2^36 − 1 on, a scheme other than `scheme`.
+fn packed_result(verified: &Verified<'_>, packed: &[u8], scheme: &str) -> Option<i64> {
+    if verified.scheme != scheme {
+        return None;
+    }
+    let index = fits(verified.secret_index, INDEX_BITS)?;
+    let (at, len) = match verified.id {
+        None => (0, 0),
+        Some(id) => {
+            let at = id.as_ptr().addr().checked_sub(packed.as_ptr().addr())?;
+            if at == 0 || at.checked_add(id.len())? > packed.len() {
+                return None;
+            }
+            (fits(at, ID_AT_BITS)?, fits(id.len(), ID_LEN_BITS)?)
+        }
+    };
+    let stamp = match verified.timestamp {
+        None => 0,
+        Some(t) => t.checked_add(1).filter(|t| *t < 1 << (63 - TIMESTAMP_SHIFT))?,
+    };
+    i64::try_from(stamp << TIMESTAMP_SHIFT | len << (INDEX_BITS + ID_AT_BITS) | at << INDEX_BITS | index).ok()
+}
+
+/// `hooksig_verifier_verify_packed` with the result as ONE number instead of
+/// a struct (PHP's FFI reads a struct field by field, each read costing about
+/// as much as a small HMAC). Negative: `-hooksig_result`, the error (with
+/// `-HOOKSIG_RESULT_BUFFER_TOO_SMALL` meaning "verified, but the result does
+/// not fit": call `hooksig_verifier_verify_packed` for the struct). Zero or
+/// more: verified, and
+/// - bits 0–2: which secret matched (`secret_index`);
+/// - bits 3–18: where the id starts in `packed` (0: no id; the id is
+///   `packed[at .. at + len]`);
+/// - bits 19–26: the id's length in bytes;
+/// - bits 27–62: the timestamp + 1 (0: the scheme has none).
+///
+/// The scheme is always the verifier's (`hooksig_verifier_scheme`).
+///
+/// # Safety
+/// As `hooksig_verifier_verify_packed`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_verifier_verify_packed_i64(
+    verifier: *const hooksig_verifier,
+    packed: *const c_char,
+    packed_len: usize,
+    body: *const c_char,
+    body_len: usize,
+    now: u64,
+) -> i64 {
+    let error = |code: hooksig_result| -i64::from(code as u32);
+    guard(error(hooksig_result::Panic), || {
+        // SAFETY: the caller's contract above.
+        let run = || unsafe {
+            let (verifier, packed) = (reference(verifier)?, slice(packed.cast::<u8>(), packed_len)?);
+            let body = slice(body.cast::<u8>(), body_len)?;
+            let headers = unpack(packed)?;
+            let verified = verifier.inner.verify(&headers, body, now)?;
+            Ok(packed_result(&verified, packed, verifier.inner.profile().name()))
+        };
+        match run() {
+            Ok(Some(packed)) => packed,
+            Ok(None) => error(hooksig_result::BufferTooSmall),
+            Err(code) => error(code),
+        }
+    })
+}
+
+/// The verifier's scheme, `hooksig_verified.scheme` of every verification
+/// (the profile's canonical name): a static string of `*len` bytes, not
+/// NUL-terminated. NULL (and `*len` 0) for a NULL `verifier`.
+///
+/// # Safety
+/// `verifier` is NULL or comes from `hooksig_verifier_new`; `len` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_verifier_scheme(verifier: *const hooksig_verifier, len: *mut usize) -> *const u8 {
+    guard(core::ptr::null(), || {
+        // SAFETY: the caller's contract above.
+        let name = unsafe { reference(verifier) }.map_or("", |v| v.inner.profile().name());
+        if let Ok(len) = ffi::out(len) {
+            // SAFETY: checked non-NULL; writable by contract.
+            unsafe { len.write(name.len()) };
+        }
+        if name.is_empty() { core::ptr::null() } else { name.as_ptr() }
     })
 }
 
