@@ -96,8 +96,13 @@ fn packed_result(verified: &Verified<'_>, packed: &[u8], scheme: &str) -> Option
     if verified.scheme != scheme {
         return None;
     }
-    let index = fits(verified.secret_index, INDEX_BITS)?;
-    let (at, len) = match verified.id {
+    pack_parts(verified.secret_index, verified.timestamp, verified.id, packed)
+}
+
+/// [`packed_result`] of the parts of a `Verified`.
+fn pack_parts(secret_index: usize, timestamp: Option<u64>, id: Option<&str>, packed: &[u8]) -> Option<i64> {
+    let index = fits(secret_index, INDEX_BITS)?;
+    let (at, len) = match id {
         None => (0, 0),
         Some(id) => {
             let at = id.as_ptr().addr().checked_sub(packed.as_ptr().addr())?;
@@ -107,7 +112,7 @@ fn packed_result(verified: &Verified<'_>, packed: &[u8], scheme: &str) -> Option
             (fits(at, ID_AT_BITS)?, fits(id.len(), ID_LEN_BITS)?)
         }
     };
-    let stamp = match verified.timestamp {
+    let stamp = match timestamp {
         None => 0,
         Some(t) => t.checked_add(1).filter(|t| *t < 1 << (63 - TIMESTAMP_SHIFT))?,
     };
@@ -256,6 +261,28 @@ mod tests {
         let headers: [(&[u8], &[u8]); 3] = [(b"X-A", b"v\0w"), (b"", b""), (b"HTTP_X_B", b"\xff\x00")];
         assert_eq!(unpack(&pack(&headers)), Ok(headers.to_vec()));
         assert_eq!(unpack(b""), Ok(Vec::new()));
+    }
+
+    #[test]
+    fn packed_result_carries_index_id_and_timestamp_or_does_not_fit() {
+        let buffer = "x".repeat(70_000);
+        let at = |from: usize, len: usize| buffer.get(from..from + len);
+        let decode = |r: i64| (r & 7, (r >> 3) & 0xFFFF, (r >> 19) & 0xFF, r >> 27);
+        let bytes = buffer.as_bytes();
+        let one = |id, ts, index| pack_parts(index, ts, id, bytes).map(decode);
+        assert_eq!(one(None, None, 0), Some((0, 0, 0, 0)));
+        assert_eq!(one(at(4, 9), Some(1_714_672_890), 7), Some((7, 4, 9, 1_714_672_891)));
+        assert_eq!(one(at(65_535, 255), Some((1 << 36) - 2), 1), Some((1, 65_535, 255, (1 << 36) - 1)));
+        assert_eq!(one(at(4, 0), None, 0), Some((0, 4, 0, 0)), "an empty id keeps its offset");
+        // What does not fit: an id past 64 KiB, over 255 bytes, at offset 0 or outside `packed`; a
+        // timestamp from 2^36 - 1 on; a 9th secret.
+        assert_eq!(one(at(65_536, 1), None, 0), None);
+        assert_eq!(one(at(4, 256), None, 0), None);
+        assert_eq!(one(at(0, 3), None, 0), None);
+        assert_eq!(one(Some("elsewhere"), None, 0), None);
+        assert_eq!(one(None, Some((1 << 36) - 1), 0), None);
+        assert_eq!(one(None, Some(u64::MAX), 0), None);
+        assert_eq!(one(None, None, 8), None);
     }
 
     #[test]
