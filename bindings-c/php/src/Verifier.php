@@ -23,6 +23,8 @@ final class Verifier
     private FFI $ffi;
     /** The profile's canonical name: Verified::$scheme of every verification. */
     private string $scheme;
+    /** hooksig_verifier_verify_packed_i64 as a function pointer (calling it skips FFI's symbol look-up). */
+    private CData $verifyPacked;
     /** hooksig_verified and its address, allocated on first use (verifyRequest, a result that does not fit). */
     private ?CData $outPtr = null;
     /**
@@ -32,6 +34,8 @@ final class Verifier
     private array $picked = [];
     /** @var array<string, true> names the library said the profile does not read */
     private array $skipped = [];
+    /** @var array<int, string> pack('V', n) by n, for the value lengths seen (pack() costs more than the rest of a header) */
+    private array $lengths = [];
 
     /** How many names $picked and $skipped remember (attackers choose header names; memory stays bounded). */
     private const WANTED_CACHE = 256;
@@ -59,6 +63,7 @@ final class Verifier
         $this->ffi = $ffi;
         $len = $ffi->new('size_t');
         $this->scheme = FFI::string($ffi->hooksig_verifier_scheme($handle, FFI::addr($len)), $len->cdata);
+        $this->verifyPacked = $ffi->hooksig_verifier_verify_packed_i64;
     }
 
     public function __destruct()
@@ -82,19 +87,18 @@ final class Verifier
         // HMAC here). A name => string map whose names are all known takes one array_diff_key and one
         // pack() per wanted header; anything else goes through pack().
         $packed = '';
+        $picked = $this->picked;
         foreach (array_diff_key($headers, $this->skipped) as $name => $value) {
-            if (!is_string($value) || !isset($this->picked[$name])) {
+            if (!is_string($value) || ($prefix = $picked[$name] ?? null) === null) {
                 $packed = $this->pack($headers);
                 break;
             }
-            $packed .= $this->picked[$name] . pack('V', strlen($value)) . $value;
+            $packed .= $prefix . ($this->lengths[strlen($value)] ?? $this->length(strlen($value))) . $value;
         }
         $now ??= time();
         // One FFI call; the result is one number (hooksig_verifier_verify_packed_i64): the secret index,
         // where the id lies in $packed and its length, the timestamp + 1.
-        $result = $this->ffi->hooksig_verifier_verify_packed_i64(
-            $this->handle, $packed, strlen($packed), $body, strlen($body), $now,
-        );
+        $result = ($this->verifyPacked)($this->handle, $packed, strlen($packed), $body, strlen($body), $now);
         if ($result >= 0) {
             $at = ($result >> 3) & 0xFFFF;
             return new Verified(
@@ -186,6 +190,16 @@ final class Verifier
                     $packed .= $prefix . pack('V', strlen($one)) . $one;
                 }
             }
+        }
+        return $packed;
+    }
+
+    /** pack('V', $length), remembered for the first WANTED_CACHE lengths. */
+    private function length(int $length): string
+    {
+        $packed = pack('V', $length);
+        if (count($this->lengths) < self::WANTED_CACHE) {
+            $this->lengths[$length] = $packed;
         }
         return $packed;
     }
