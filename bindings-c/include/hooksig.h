@@ -419,6 +419,18 @@ bool hooksig_verifier_wants_header(const struct hooksig_verifier *verifier,
                                    const char *name,
                                    size_t name_len);
 
+// [`hooksig_verifier_wants_header`] for many names in one call: `names` is
+// the names joined with one NUL byte between them (PHP: `implode("\0",
+// $names)`); bit `i` of the result is set if the profile reads the `i`-th
+// name (the first 64 names; later ones are not answered). 0 for a NULL
+// `verifier` or a NULL `names` with a non-zero length.
+//
+// # Safety
+// `verifier` is NULL or comes from `hooksig_verifier_new`; `names` points to `names_len` bytes.
+uint64_t hooksig_verifier_wants_headers(const struct hooksig_verifier *verifier,
+                                        const char *names,
+                                        size_t names_len);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -212,3 +212,7 @@ enum hooksig_result hooksig_verifier_verify_request_packed(const struct hooksig_
 bool hooksig_verifier_wants_header(const struct hooksig_verifier *verifier,
                                    const char *name,
                                    size_t name_len);
+
+uint64_t hooksig_verifier_wants_headers(const struct hooksig_verifier *verifier,
+                                        const char *names,
+                                        size_t names_len);

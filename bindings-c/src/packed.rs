@@ -241,6 +241,36 @@ pub unsafe extern "C" fn hooksig_verifier_wants_header(
     })
 }
 
+/// [`hooksig_verifier_wants_header`] for many names in one call: `names` is
+/// the names joined with one NUL byte between them (PHP: `implode("\0",
+/// $names)`); bit `i` of the result is set if the profile reads the `i`-th
+/// name (the first 64 names; later ones are not answered). 0 for a NULL
+/// `verifier` or a NULL `names` with a non-zero length.
+///
+/// # Safety
+/// `verifier` is NULL or comes from `hooksig_verifier_new`; `names` points to `names_len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_verifier_wants_headers(
+    verifier: *const hooksig_verifier,
+    names: *const c_char,
+    names_len: usize,
+) -> u64 {
+    guard(0, || {
+        // SAFETY: the caller's contract above.
+        let (Ok(verifier), Ok(names)) =
+            (unsafe { reference(verifier) }, unsafe { slice(names.cast::<u8>(), names_len) })
+        else {
+            return 0;
+        };
+        wanted_mask(names, |name| verifier.inner.wants_header(name))
+    })
+}
+
+/// Bit `i` set if `wants` says yes to the `i`-th of the NUL-separated `names` (the first 64).
+fn wanted_mask(names: &[u8], wants: impl Fn(&[u8]) -> bool) -> u64 {
+    names.split(|b| *b == 0).take(64).zip(0..).fold(0, |mask, (name, i)| mask | u64::from(wants(name)) << i)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,6 +313,18 @@ mod tests {
         assert_eq!(one(None, Some((1 << 36) - 1), 0), None);
         assert_eq!(one(None, Some(u64::MAX), 0), None);
         assert_eq!(one(None, None, 8), None);
+    }
+
+    #[test]
+    fn wanted_mask_answers_the_first_64_names_in_order() {
+        let wants = |name: &[u8]| name.starts_with(b"w");
+        assert_eq!(wanted_mask(b"w1\0x\0\0w2", wants), 0b1001);
+        assert_eq!(wanted_mask(b"", wants), 0);
+        assert_eq!(wanted_mask(b"w", wants), 1);
+        let many = vec!["w"; 70].join("\0");
+        assert_eq!(wanted_mask(many.as_bytes(), wants), u64::MAX);
+        let last = [vec!["x"; 63], vec!["w"]].concat().join("\0");
+        assert_eq!(wanted_mask(last.as_bytes(), wants), 1 << 63);
     }
 
     #[test]

@@ -180,6 +180,9 @@ final class Verifier
             }
             return $packed;
         }
+        // Names not seen before are asked about in one call (a new Verifier per request, as under
+        // php-fpm, meets all of them at once); the rest is remembered.
+        $this->learn(array_keys(array_diff_key($headers, $this->picked, $this->skipped)));
         foreach ($headers as $name => $value) {
             if (($prefix = $this->prefix((string) $name)) === null) {
                 continue;
@@ -192,6 +195,38 @@ final class Verifier
             }
         }
         return $packed;
+    }
+
+    /**
+     * Asks the library which of these names the profile reads, 64 names per call
+     * (hooksig_verifier_wants_headers, names joined with NUL bytes), and remembers the answers while
+     * the memo has room. A name with a NUL byte in it is left to prefix(), which asks about one name.
+     *
+     * @param list<int|string> $names
+     */
+    private function learn(array $names): void
+    {
+        foreach (array_chunk($names, 64) as $chunk) {
+            $joined = implode("\0", $chunk);
+            if (count($this->picked) + count($this->skipped) >= self::WANTED_CACHE) {
+                return;
+            }
+            if (substr_count($joined, "\0") !== count($chunk) - 1) {
+                continue;
+            }
+            $mask = $this->ffi->hooksig_verifier_wants_headers($this->handle, $joined, strlen($joined));
+            foreach ($chunk as $i => $name) {
+                if (count($this->picked) + count($this->skipped) >= self::WANTED_CACHE) {
+                    return;
+                }
+                $name = (string) $name;
+                if (($mask >> $i) & 1) {
+                    $this->picked[$name] = pack('Va*', strlen($name), $name);
+                } else {
+                    $this->skipped[$name] = true;
+                }
+            }
+        }
     }
 
     /** pack('V', $length), remembered for the first WANTED_CACHE lengths. */

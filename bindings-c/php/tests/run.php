@@ -154,6 +154,23 @@ foreach ($rounds as $what => $headers) {
     [$code, $v] = attempt(static fn () => $memo->verify($headers, $body, $now));
     check($code === 'OK' && $v->scheme === 'stripe', "memo $what: $code");
 }
+// A new verifier asks about all new names at once (hooksig_verifier_wants_headers), except a batch
+// with a NUL byte inside a name, whose names are asked one by one.
+$shapes = [
+    'NUL in a name' => ["X-A\0B" => 'v', 'Stripe-Signature' => $sig, 'X-C' => 'w'],
+    'NUL in a wanted name' => ["Stripe-Signature\0" => 'v', 'Stripe-Signature' => $sig],
+    'integer name' => [123 => 'v', 'stripe-signature' => $sig],
+    '70 names' => array_slice($junk, 0, 69) + ['HTTP_STRIPE_SIGNATURE' => $sig],
+];
+foreach ($shapes as $what => $headers) {
+    $fresh = new Verifier('stripe', [$secret]);
+    foreach (['first', 'again'] as $round) {
+        [$code, $v] = attempt(static fn () => $fresh->verify($headers, $body, $now));
+        check($code === 'OK' && $v->timestamp === $now, "fresh verifier, $what, $round: $code");
+    }
+}
+[$code] = attempt(static fn () => (new Verifier('stripe', [$secret]))->verify($junk + ['X-Signature' => $sig], $body, $now));
+check($code === 'MISSING_HEADER', "fresh verifier, 301 unwanted names: $code");
 [$code] = attempt(static fn () => $memo->verify(['Content-Type' => 'x'], $body, $now));
 check($code === 'MISSING_HEADER', "memo, unwanted headers only: $code");
 [$code] = attempt(static fn () => $memo->verify(['stripe-signature' => [$sig, $sig . '0']], $body, $now));

@@ -319,6 +319,13 @@ static void test_packed_and_wants_header(void) {
     CHECK(!hooksig_verifier_wants_header(v, "Content-Type", 12));
     CHECK(!hooksig_verifier_wants_header(NULL, "x-key2pay-signature", 19));
     CHECK(!hooksig_verifier_wants_header(v, NULL, 19));
+    /* Many names at once, NUL-separated: bit i for the i-th name. */
+    const char names[] = "Content-Type\0x-key2pay-signature\0\0HTTP_X_KEY2PAY_DELIVERY\0X-Other";
+    CHECK(hooksig_verifier_wants_headers(v, names, sizeof names - 1) == ((1u << 1) | (1u << 3)));
+    CHECK(hooksig_verifier_wants_headers(v, "x-key2pay-signature", 19) == 1);
+    CHECK(hooksig_verifier_wants_headers(v, NULL, 0) == 0);
+    CHECK(hooksig_verifier_wants_headers(v, NULL, 5) == 0);
+    CHECK(hooksig_verifier_wants_headers(NULL, names, sizeof names - 1) == 0);
 
     /* Every header in one string; a NUL inside an unrelated value stays exact. */
     uint8_t packed[512];
