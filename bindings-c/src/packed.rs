@@ -146,10 +146,11 @@ pub unsafe extern "C" fn hooksig_verifier_verify_packed_i64(
 ) -> i64 {
     let error = |code: hooksig_result| -i64::from(code as u32);
     guard(error(hooksig_result::Panic), || {
-        // SAFETY: the caller's contract above.
-        let run = || unsafe {
-            let (verifier, packed) = (reference(verifier)?, slice(packed.cast::<u8>(), packed_len)?);
-            let body = slice(body.cast::<u8>(), body_len)?;
+        let run = || {
+            // SAFETY: the caller's contract above.
+            let (verifier, packed, body) = unsafe {
+                (reference(verifier)?, slice(packed.cast::<u8>(), packed_len)?, slice(body.cast::<u8>(), body_len)?)
+            };
             let headers = unpack(packed)?;
             let verified = verifier.inner.verify(&headers, body, now)?;
             Ok(packed_result(&verified, packed, verifier.inner.profile().name()))

@@ -28,8 +28,8 @@ final class Verifier
     /** hooksig_verified and its address, allocated on first use (verifyRequest, a result that does not fit). */
     private ?CData $outPtr = null;
     /**
-     * @var array<string, string> the names the profile reads (the library's hooksig_verifier_wants_header,
-     * remembered), each with its packed prefix: pack('Va*', strlen(name), name)
+     * @var array<string, string> the names the profile reads (the library's answers, remembered: learn(),
+     * prefix()), each with its packed prefix: pack('Va*', strlen(name), name)
      */
     private array $picked = [];
     /** @var array<string, true> names the library said the profile does not read */
@@ -84,8 +84,8 @@ final class Verifier
     public function verify(array $headers, string $body, ?int $now = null): Verified
     {
         // The hot path, kept flat (each PHP call or FFI field read costs about as much as the core's
-        // HMAC here). A name => string map whose names are all known takes one array_diff_key and one
-        // pack() per wanted header; anything else goes through pack().
+        // HMAC here). A name => string map whose names are all known takes one array_diff_key and, per
+        // wanted header, its remembered name prefix and value length; anything else goes through pack().
         $packed = '';
         $picked = $this->picked;
         foreach (array_diff_key($headers, $this->skipped) as $name => $value) {
