@@ -25,8 +25,8 @@ final class Verifier
     private string $scheme;
     /** hooksig_verifier_verify_packed_i64 as a function pointer (calling it skips FFI's symbol look-up). */
     private CData $verifyPacked;
-    /** hooksig_verified and its address, allocated on first use (verifyRequest, a result that does not fit). */
-    private ?CData $outPtr = null;
+    /** hooksig_verified, allocated on first use (verifyRequest, a result that does not fit) and kept. */
+    private ?CData $out = null;
     /**
      * @var array<string, string> the names the profile reads (the library's answers, remembered: learn(),
      * prefix()), each with its packed prefix: pack('Va*', strlen(name), name)
@@ -142,13 +142,13 @@ final class Verifier
         return $this->verified($out);
     }
 
-    /** The address of this verifier's hooksig_verified (allocated once, on first use). */
+    /** The address of this verifier's hooksig_verified (owned by the Verifier, allocated on first use). */
     private function outPtr(): CData
     {
-        return $this->outPtr ??= FFI::addr($this->ffi->new('hooksig_verified', false));
+        return FFI::addr($this->out ??= $this->ffi->new('hooksig_verified'));
     }
 
-    /** Verified from the hooksig_verified at $out (its id still points into the packed string). */
+    /** Verified from the hooksig_verified that $out points to (its id points into the packed string). */
     private function verified(CData $out): Verified
     {
         $out = $out[0];
