@@ -359,6 +359,37 @@ enum hooksig_result hooksig_verifier_verify_packed(const struct hooksig_verifier
                                                    uint64_t now,
                                                    struct hooksig_verified *out);
 
+// `hooksig_verifier_verify_packed` with the result as ONE number instead of
+// a struct (PHP's FFI reads a struct field by field, each read costing about
+// as much as a small HMAC). Negative: `-hooksig_result`, the error (with
+// `-HOOKSIG_RESULT_BUFFER_TOO_SMALL` meaning "verified, but the result does
+// not fit": call `hooksig_verifier_verify_packed` for the struct). Zero or
+// more: verified, and
+// - bits 0–2: which secret matched (`secret_index`);
+// - bits 3–18: where the id starts in `packed` (0: no id; the id is
+//   `packed[at .. at + len]`);
+// - bits 19–26: the id's length in bytes;
+// - bits 27–62: the timestamp + 1 (0: the scheme has none).
+//
+// The scheme is always the verifier's (`hooksig_verifier_scheme`).
+//
+// # Safety
+// As `hooksig_verifier_verify_packed`.
+int64_t hooksig_verifier_verify_packed_i64(const struct hooksig_verifier *verifier,
+                                           const char *packed,
+                                           size_t packed_len,
+                                           const char *body,
+                                           size_t body_len,
+                                           uint64_t now);
+
+// The verifier's scheme, `hooksig_verified.scheme` of every verification
+// (the profile's canonical name): a static string of `*len` bytes, not
+// NUL-terminated. NULL (and `*len` 0) for a NULL `verifier`.
+//
+// # Safety
+// `verifier` is NULL or comes from `hooksig_verifier_new`; `len` is writable.
+const uint8_t *hooksig_verifier_scheme(const struct hooksig_verifier *verifier, size_t *len);
+
 // `hooksig_verifier_verify_request` (`unknownpay-s2s`) with the headers
 // packed as for `hooksig_verifier_verify_packed`.
 //
@@ -387,6 +418,18 @@ enum hooksig_result hooksig_verifier_verify_request_packed(const struct hooksig_
 bool hooksig_verifier_wants_header(const struct hooksig_verifier *verifier,
                                    const char *name,
                                    size_t name_len);
+
+// [`hooksig_verifier_wants_header`] for many names in one call: `names` is
+// the names joined with one NUL byte between them (PHP: `implode("\0",
+// $names)`); bit `i` of the result is set if the profile reads the `i`-th
+// name (the first 64 names; later ones are not answered). 0 for a NULL
+// `verifier` or a NULL `names` with a non-zero length.
+//
+// # Safety
+// `verifier` is NULL or comes from `hooksig_verifier_new`; `names` points to `names_len` bytes.
+uint64_t hooksig_verifier_wants_headers(const struct hooksig_verifier *verifier,
+                                        const char *names,
+                                        size_t names_len);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -188,6 +188,15 @@ enum hooksig_result hooksig_verifier_verify_packed(const struct hooksig_verifier
                                                    uint64_t now,
                                                    struct hooksig_verified *out);
 
+int64_t hooksig_verifier_verify_packed_i64(const struct hooksig_verifier *verifier,
+                                           const char *packed,
+                                           size_t packed_len,
+                                           const char *body,
+                                           size_t body_len,
+                                           uint64_t now);
+
+const uint8_t *hooksig_verifier_scheme(const struct hooksig_verifier *verifier, size_t *len);
+
 enum hooksig_result hooksig_verifier_verify_request_packed(const struct hooksig_verifier *verifier,
                                                            const char *packed,
                                                            size_t packed_len,
@@ -203,3 +212,7 @@ enum hooksig_result hooksig_verifier_verify_request_packed(const struct hooksig_
 bool hooksig_verifier_wants_header(const struct hooksig_verifier *verifier,
                                    const char *name,
                                    size_t name_len);
+
+uint64_t hooksig_verifier_wants_headers(const struct hooksig_verifier *verifier,
+                                        const char *names,
+                                        size_t names_len);

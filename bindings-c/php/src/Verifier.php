@@ -21,15 +21,23 @@ final class Verifier
 {
     private CData $handle;
     private FFI $ffi;
-    /** hooksig_verified, allocated once and overwritten by every successful verify. */
-    private CData $out;
-    private CData $outPtr;
-    /** @var array<string, bool> the library's hooksig_verifier_wants_header answers, by header name */
-    private array $wanted = [];
-    /** @var array<string, true> the names in $wanted that the profile reads */
+    /** The profile's canonical name: Verified::$scheme of every verification. */
+    private string $scheme;
+    /** hooksig_verifier_verify_packed_i64 as a function pointer (calling it skips FFI's symbol look-up). */
+    private CData $verifyPacked;
+    /** hooksig_verified, allocated on first use (verifyRequest, a result that does not fit) and kept. */
+    private ?CData $out = null;
+    /**
+     * @var array<string, string> the names the profile reads (the library's answers, remembered: learn(),
+     * prefix()), each with its packed prefix: pack('Va*', strlen(name), name)
+     */
     private array $picked = [];
+    /** @var array<string, true> names the library said the profile does not read */
+    private array $skipped = [];
+    /** @var array<int, string> pack('V', n) by n, for the value lengths seen (pack() costs more than the rest of a header) */
+    private array $lengths = [];
 
-    /** How many names $wanted remembers (attackers choose header names; the memory stays bounded). */
+    /** How many names $picked and $skipped remember (attackers choose header names; memory stays bounded). */
     private const WANTED_CACHE = 256;
 
     /**
@@ -53,8 +61,9 @@ final class Verifier
         ));
         $this->handle = $handle;
         $this->ffi = $ffi;
-        $this->out = $ffi->new('hooksig_verified');
-        $this->outPtr = FFI::addr($this->out);
+        $len = $ffi->new('size_t');
+        $this->scheme = FFI::string($ffi->hooksig_verifier_scheme($handle, FFI::addr($len)), $len->cdata);
+        $this->verifyPacked = $ffi->hooksig_verifier_verify_packed_i64;
     }
 
     public function __destruct()
@@ -74,23 +83,40 @@ final class Verifier
      */
     public function verify(array $headers, string $body, ?int $now = null): Verified
     {
-        // The hot path, kept flat (each PHP call level costs about as much as the core's HMAC here):
-        // one FFI call with the wanted headers packed into one string, PHP strings passed without a
-        // copy (const char * parameters), the result struct allocated once in the constructor.
-        $packed = $this->pack($headers);
-        $result = $this->ffi->hooksig_verifier_verify_packed(
-            $this->handle, $packed, strlen($packed), $body, strlen($body), $now ?? time(), $this->outPtr,
-        );
-        if ($result !== 0) {
-            Library::check($result);
+        // The hot path, kept flat (each PHP call or FFI field read costs about as much as the core's
+        // HMAC here). A name => string map whose names are all known takes one array_diff_key and, per
+        // wanted header, its remembered name prefix and value length; anything else goes through pack().
+        $packed = '';
+        $picked = $this->picked;
+        foreach (array_diff_key($headers, $this->skipped) as $name => $value) {
+            if (!is_string($value) || ($prefix = $picked[$name] ?? null) === null) {
+                $packed = $this->pack($headers);
+                break;
+            }
+            $packed .= $prefix . ($this->lengths[strlen($value)] ?? $this->length(strlen($value))) . $value;
         }
-        $out = $this->out;
-        return new Verified(
-            FFI::string($out->scheme),
-            $out->secret_index,
-            $out->has_timestamp ? $out->timestamp : null,
-            FFI::isNull($out->id) ? null : FFI::string($out->id, $out->id_len),
-        );
+        $now ??= time();
+        // One FFI call; the result is one number (hooksig_verifier_verify_packed_i64): the secret index,
+        // where the id lies in $packed and its length, the timestamp + 1.
+        $result = ($this->verifyPacked)($this->handle, $packed, strlen($packed), $body, strlen($body), $now);
+        if ($result >= 0) {
+            $at = ($result >> 3) & 0xFFFF;
+            return new Verified(
+                $this->scheme,
+                $result & 7,
+                $result >= 1 << 27 ? ($result >> 27) - 1 : null,
+                $at === 0 ? null : substr($packed, $at, ($result >> 19) & 0xFF),
+            );
+        }
+        if ($result !== -$this->ffi->HOOKSIG_RESULT_BUFFER_TOO_SMALL) {
+            Library::check(-$result);
+        }
+        // Verified, but the result does not fit one number: the same call with the result struct.
+        $out = $this->outPtr();
+        Library::check($this->ffi->hooksig_verifier_verify_packed(
+            $this->handle, $packed, strlen($packed), $body, strlen($body), $now, $out,
+        ));
+        return $this->verified($out);
     }
 
     /**
@@ -108,11 +134,24 @@ final class Verifier
     private function run(array $headers, string $body, ?int $now, string $method, string $path): Verified
     {
         $packed = $this->pack($headers);
+        $out = $this->outPtr();
         Library::check($this->ffi->hooksig_verifier_verify_request_packed(
             $this->handle, $packed, strlen($packed), $body, strlen($body),
-            $method, strlen($method), $path, strlen($path), $now ?? time(), $this->outPtr,
+            $method, strlen($method), $path, strlen($path), $now ?? time(), $out,
         ));
-        $out = $this->out;
+        return $this->verified($out);
+    }
+
+    /** The address of this verifier's hooksig_verified (owned by the Verifier, allocated on first use). */
+    private function outPtr(): CData
+    {
+        return FFI::addr($this->out ??= $this->ffi->new('hooksig_verified'));
+    }
+
+    /** Verified from the hooksig_verified that $out points to (its id points into the packed string). */
+    private function verified(CData $out): Verified
+    {
+        $out = $out[0];
         return new Verified(
             FFI::string($out->scheme),
             $out->secret_index,
@@ -122,10 +161,10 @@ final class Verifier
     }
 
     /**
-     * The headers the profile reads (the library decides, per name: hooksig_verifier_wants_header,
-     * remembered), packed for hooksig_verifier_verify_packed: pack('Va*Va*', name length, name,
-     * value length, value) each. Shapes: getallheaders(), $_SERVER, [name => value|list of values],
-     * a list of [name, value]; non-scalar values (e.g. $_SERVER['argv']) are skipped.
+     * The headers the profile reads (the library decides, per name: prefix()), packed for
+     * hooksig_verifier_verify_packed: pack('Va*Va*', name length, name, value length, value) each.
+     * Shapes: getallheaders(), $_SERVER, [name => value|list of values], a list of [name, value];
+     * non-scalar values (e.g. $_SERVER['argv']) are skipped.
      *
      * @param array<mixed> $headers
      */
@@ -134,45 +173,90 @@ final class Verifier
         $packed = '';
         if (array_is_list($headers)) {
             foreach ($headers as $pair) {
-                if (is_array($pair) && count($pair) === 2
-                    && ($this->wanted[$name = (string) $pair[0]] ?? $this->wants($name))) {
+                if (is_array($pair) && count($pair) === 2 && ($prefix = $this->prefix((string) $pair[0])) !== null) {
                     $value = (string) $pair[1];
-                    $packed .= pack('Va*Va*', strlen($name), $name, strlen($value), $value);
+                    $packed .= $prefix . pack('V', strlen($value)) . $value;
                 }
             }
             return $packed;
         }
-        // A name => value map: ask about the names not seen before, then keep the wanted ones with
-        // one array_intersect_key (no PHP loop over the other headers). Once the memo is full,
-        // names it could not keep are asked one by one.
-        foreach (array_diff_key($headers, $this->wanted) as $name => $_) {
-            $this->wants((string) $name);
-        }
-        $full = count($this->wanted) >= self::WANTED_CACHE;
-        foreach ($full ? $headers : array_intersect_key($headers, $this->picked) as $name => $value) {
-            $name = (string) $name;
-            if ($full && !($this->wanted[$name] ?? $this->wants($name))) {
+        // Names not seen before are asked about in one call (a new Verifier per request, as under
+        // php-fpm, meets all of them at once); the rest is remembered.
+        $this->learn(array_keys(array_diff_key($headers, $this->picked, $this->skipped)));
+        foreach ($headers as $name => $value) {
+            if (($prefix = $this->prefix((string) $name)) === null) {
                 continue;
             }
             foreach (is_array($value) ? $value : [$value] as $one) {
                 if (is_scalar($one)) {
                     $one = (string) $one;
-                    $packed .= pack('Va*Va*', strlen($name), $name, strlen($one), $one);
+                    $packed .= $prefix . pack('V', strlen($one)) . $one;
                 }
             }
         }
         return $packed;
     }
 
-    private function wants(string $name): bool
+    /**
+     * Asks the library which of these names the profile reads, 64 names per call
+     * (hooksig_verifier_wants_headers, names joined with NUL bytes), and remembers the answers while
+     * the memo has room. A name with a NUL byte in it is left to prefix(), which asks about one name.
+     *
+     * @param list<int|string> $names
+     */
+    private function learn(array $names): void
     {
-        $wanted = $this->ffi->hooksig_verifier_wants_header($this->handle, $name, strlen($name));
-        if (count($this->wanted) < self::WANTED_CACHE) {
-            $this->wanted[$name] = $wanted;
-            if ($wanted) {
-                $this->picked[$name] = true;
+        foreach (array_chunk($names, 64) as $chunk) {
+            $joined = implode("\0", $chunk);
+            if (count($this->picked) + count($this->skipped) >= self::WANTED_CACHE) {
+                return;
+            }
+            if (substr_count($joined, "\0") !== count($chunk) - 1) {
+                continue;
+            }
+            $mask = $this->ffi->hooksig_verifier_wants_headers($this->handle, $joined, strlen($joined));
+            foreach ($chunk as $i => $name) {
+                if (count($this->picked) + count($this->skipped) >= self::WANTED_CACHE) {
+                    return;
+                }
+                $name = (string) $name;
+                if (($mask >> $i) & 1) {
+                    $this->picked[$name] = pack('Va*', strlen($name), $name);
+                } else {
+                    $this->skipped[$name] = true;
+                }
             }
         }
-        return $wanted;
+    }
+
+    /** pack('V', $length), remembered for the first WANTED_CACHE lengths. */
+    private function length(int $length): string
+    {
+        $packed = pack('V', $length);
+        if (count($this->lengths) < self::WANTED_CACHE) {
+            $this->lengths[$length] = $packed;
+        }
+        return $packed;
+    }
+
+    /**
+     * pack('Va*', strlen($name), $name) if the profile reads a header of this name (the library's
+     * hooksig_verifier_wants_header), else null; remembered in $picked / $skipped until they are full.
+     */
+    private function prefix(string $name): ?string
+    {
+        if (isset($this->picked[$name]) || isset($this->skipped[$name])) {
+            return $this->picked[$name] ?? null;
+        }
+        $wanted = $this->ffi->hooksig_verifier_wants_header($this->handle, $name, strlen($name));
+        $prefix = $wanted ? pack('Va*', strlen($name), $name) : null;
+        if (count($this->picked) + count($this->skipped) < self::WANTED_CACHE) {
+            if ($prefix === null) {
+                $this->skipped[$name] = true;
+            } else {
+                $this->picked[$name] = $prefix;
+            }
+        }
+        return $prefix;
     }
 }

@@ -154,10 +154,46 @@ foreach ($rounds as $what => $headers) {
     [$code, $v] = attempt(static fn () => $memo->verify($headers, $body, $now));
     check($code === 'OK' && $v->scheme === 'stripe', "memo $what: $code");
 }
+// A new verifier asks about all new names at once (hooksig_verifier_wants_headers), except a batch
+// with a NUL byte inside a name, whose names are asked one by one.
+$shapes = [
+    'NUL in a name' => ["X-A\0B" => 'v', 'Stripe-Signature' => $sig, 'X-C' => 'w'],
+    'NUL in a wanted name' => ["Stripe-Signature\0" => 'v', 'Stripe-Signature' => $sig],
+    'integer name' => [123 => 'v', 'stripe-signature' => $sig],
+    '70 names' => array_slice($junk, 0, 69) + ['HTTP_STRIPE_SIGNATURE' => $sig],
+];
+foreach ($shapes as $what => $headers) {
+    $fresh = new Verifier('stripe', [$secret]);
+    foreach (['first', 'again'] as $round) {
+        [$code, $v] = attempt(static fn () => $fresh->verify($headers, $body, $now));
+        check($code === 'OK' && $v->timestamp === $now, "fresh verifier, $what, $round: $code");
+    }
+}
+[$code] = attempt(static fn () => (new Verifier('stripe', [$secret]))->verify($junk + ['X-Signature' => $sig], $body, $now));
+check($code === 'MISSING_HEADER', "fresh verifier, 301 unwanted names: $code");
 [$code] = attempt(static fn () => $memo->verify(['Content-Type' => 'x'], $body, $now));
 check($code === 'MISSING_HEADER', "memo, unwanted headers only: $code");
 [$code] = attempt(static fn () => $memo->verify(['stripe-signature' => [$sig, $sig . '0']], $body, $now));
 check($code === 'MALFORMED_HEADER', "memo, conflicting duplicates reach the core: $code");
+
+// verify() gets its result as one number (hooksig_verifier_verify_packed_i64); what does not fit
+// (an id over 255 bytes, a timestamp from 2^36 - 1 on) comes back through the result struct, equal.
+$longId = str_repeat('d', 300);
+$signed = Hooksig\sign('github', 's', $body, null, $longId);
+[$code, $v] = attempt(static fn () => (new Verifier('github', ['s']))->verify($signed, $body, $now));
+check($code === 'OK' && $v->id === $longId && $v->scheme === 'github' && $v->timestamp === null, "300-byte id: $code");
+$signed = Hooksig\sign('github', 's', $body, null, 'short-id');
+[$code, $v] = attempt(static fn () => (new Verifier('github', ['s']))->verify(['X-GitHub-Delivery' => 'short-id'] + $signed, $body, $now));
+check($code === 'OK' && $v->id === 'short-id' && $v->secretIndex === 0, "short id: $code");
+foreach ([(1 << 36) - 3, (1 << 36) - 2, 1 << 36, 99_999_999_999] as $stamp) {
+    $signed = Hooksig\sign('stripe', $secret, $body, $stamp);
+    [$code, $v] = attempt(static fn () => (new Verifier('stripe', [$secret], ['tolerance' => null]))->verify($signed, $body, $now));
+    check($code === 'OK' && $v->timestamp === $stamp && $v->scheme === 'stripe', "timestamp $stamp: $code");
+}
+$eight = array_map(static fn (int $i) => "other-secret-$i", range(0, 6));
+$signed = Hooksig\sign('stripe', $secret, $body, $now);
+[$code, $v] = attempt(static fn () => (new Verifier('stripe', [...$eight, $secret]))->verify($signed, $body, $now));
+check($code === 'OK' && $v->secretIndex === 7 && $v->timestamp === $now, "8th secret: $code");
 
 // A large signed id needs a bigger output buffer than the first guess.
 $longId = str_repeat('i', 2000);

@@ -319,6 +319,13 @@ static void test_packed_and_wants_header(void) {
     CHECK(!hooksig_verifier_wants_header(v, "Content-Type", 12));
     CHECK(!hooksig_verifier_wants_header(NULL, "x-key2pay-signature", 19));
     CHECK(!hooksig_verifier_wants_header(v, NULL, 19));
+    /* Many names at once, NUL-separated: bit i for the i-th name. */
+    const char names[] = "Content-Type\0x-key2pay-signature\0\0HTTP_X_KEY2PAY_DELIVERY\0X-Other";
+    CHECK(hooksig_verifier_wants_headers(v, names, sizeof names - 1) == ((1u << 1) | (1u << 3)));
+    CHECK(hooksig_verifier_wants_headers(v, "x-key2pay-signature", 19) == 1);
+    CHECK(hooksig_verifier_wants_headers(v, NULL, 0) == 0);
+    CHECK(hooksig_verifier_wants_headers(v, NULL, 5) == 0);
+    CHECK(hooksig_verifier_wants_headers(NULL, names, sizeof names - 1) == 0);
 
     /* Every header in one string; a NUL inside an unrelated value stays exact. */
     uint8_t packed[512];
@@ -355,6 +362,22 @@ static void test_packed_and_wants_header(void) {
     CHECK_RC(hooksig_verifier_verify_packed(v, p, len, K2P_BODY, 1, 0, NULL), HOOKSIG_RESULT_NULL_ARGUMENT);
     CHECK_RC(hooksig_verifier_verify_request_packed(v, p, len, K2P_BODY, 1, "POST", 4, "/", 1, 0, &out),
              HOOKSIG_RESULT_INVALID_ARGUMENT); /* key2pay signs no request */
+    /* The same verification as one number: secret index, id offset and length in `packed`, timestamp + 1. */
+    int64_t r = hooksig_verifier_verify_packed_i64(v, p, len, K2P_BODY, strlen(K2P_BODY), 1714672900);
+    CHECK(r >= 0 && (r & 7) == 0 && ((r >> 3) & 0xFFFF) == (int64_t)id_at && ((r >> 19) & 0xFF) == 9);
+    CHECK((r >> 27) == 1714672890 + 1);
+    r = hooksig_verifier_verify_packed_i64(v, p, sig_end, K2P_BODY, strlen(K2P_BODY), 1714672900);
+    CHECK(r >= 0 && ((r >> 3) & 0xFFFF) == 0 && (r >> 27) == 1714672890 + 1); /* no id sent: offset 0 */
+    CHECK(hooksig_verifier_verify_packed_i64(v, p, len, "{}", 2, 1714672900) == -HOOKSIG_RESULT_SIGNATURE_MISMATCH);
+    CHECK(hooksig_verifier_verify_packed_i64(v, p, 3, K2P_BODY, 1, 0) == -HOOKSIG_RESULT_INVALID_ARGUMENT);
+    CHECK(hooksig_verifier_verify_packed_i64(NULL, p, len, K2P_BODY, 1, 0) == -HOOKSIG_RESULT_NULL_ARGUMENT);
+    CHECK(hooksig_verifier_verify_packed_i64(v, p, len, NULL, 1, 0) == -HOOKSIG_RESULT_NULL_ARGUMENT);
+    size_t scheme_len = 99;
+    const uint8_t *scheme = hooksig_verifier_scheme(v, &scheme_len);
+    CHECK(scheme != NULL && scheme_len == 7 && memcmp(scheme, "key2pay", 7) == 0);
+    CHECK(hooksig_verifier_scheme(NULL, &scheme_len) == NULL && scheme_len == 0);
+    CHECK(hooksig_verifier_scheme(v, NULL) != NULL);
+
     CHECK_RC(hooksig_verifier_verify_request_packed(v, p, len, K2P_BODY, 1, NULL, 4, "/", 1, 0, &out),
              HOOKSIG_RESULT_NULL_ARGUMENT);
     hooksig_verifier_free(v);
