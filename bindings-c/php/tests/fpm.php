@@ -9,19 +9,7 @@
 declare(strict_types=1);
 
 require __DIR__ . '/../autoload.php';
-
-$passed = 0;
-$failed = 0;
-function check(bool $ok, string $what): void
-{
-    global $passed, $failed;
-    if ($ok) {
-        $passed++;
-    } else {
-        $failed++;
-        fwrite(STDERR, "FAIL: $what\n");
-    }
-}
+require __DIR__ . '/check.php';
 
 function fail(string $why): never
 {
@@ -145,5 +133,4 @@ check($status === '500' && str_contains($log, 'FFI API is restricted'),
     "php-fpm without opcache.preload: expected 500 for restricted FFI, got $status");
 stop_fpm($process, $dir);
 
-printf("%d passed, %d failed\n", $passed, $failed);
-exit($failed === 0 ? 0 : 1);
+summary();

@@ -6,22 +6,10 @@
 declare(strict_types=1);
 
 require __DIR__ . '/../autoload.php';
+require __DIR__ . '/check.php';
 
 use Hooksig\Exception;
 use Hooksig\Verifier;
-
-$passed = 0;
-$failed = 0;
-function check(bool $ok, string $what): void
-{
-    global $passed, $failed;
-    if ($ok) {
-        $passed++;
-    } else {
-        $failed++;
-        fwrite(STDERR, "FAIL $what\n");
-    }
-}
 
 /** @param mixed $value a string or {"hex": "..."} */
 function bytes(mixed $value): string
@@ -311,5 +299,4 @@ foreach ($setups as $label => $ini) {
     proc_close($server);
 }
 
-printf("%d passed, %d failed\n", $passed, $failed);
-exit($failed === 0 ? 0 : 1);
+summary();
