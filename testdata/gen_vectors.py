@@ -576,6 +576,8 @@ def sign(scheme: str, secret: str, body: bytes, timestamp, id) -> list[list[str]
     id_h = "webhook-id" if prof.frame == "std" else prof.id
     if (id is not None and id_h is None) or (prof.frame == "std" and id is None):
         raise Fail(ARG, "id not allowed / required")
+    if id is not None and len(id.encode()) > MAX_HEADER_BYTES:
+        raise Fail(ARG, f"an id longer than {MAX_HEADER_BYTES} bytes would not verify")
     signed = message(prof, body, ts and ts.encode(), id and id.encode(), None)
     sig = encode_sig(prof.enc, hmac256(key, signed))
     if prof.frame == "std":
@@ -589,6 +591,8 @@ def sign(scheme: str, secret: str, body: bytes, timestamp, id) -> list[list[str]
 def sign_request(secret, method, path_and_query, body, timestamp, key_id) -> list[list[str]]:
     key = derive_key(BUILTIN["unknownpay-s2s"], secret)
     check_request(method, path_and_query)
+    if key_id is not None and len(key_id.encode()) > MAX_HEADER_BYTES:
+        raise Fail(ARG, f"a key id longer than {MAX_HEADER_BYTES} bytes would not verify")
     ts = sign_timestamp(timestamp)
     sig = hmac256(key, s2s_message(method, path_and_query, ts.encode(), body)).hex()
     return ([["X-Api-Key", key_id]] if key_id is not None else []) + [["X-Timestamp", ts], ["X-Signature", sig]]
@@ -1867,6 +1871,15 @@ def own_sign_cases() -> list[dict]:
         s("sign-request-s2s-newline-path", "unknownpay-s2s", ARG, request=("POST", "/v1\n/deposits", None)),
         s("sign-request-s2s-13-digit-timestamp", "unknownpay-s2s", ARG, timestamp=1700000000000,
           request=("POST", "/v1/deposits", None)),
+        # What sign writes must verify: a verifier reads header values up to 8192 bytes (found by
+        # the sign_verify_roundtrip fuzz target: a 10 KB Standard Webhooks id signed, then rejected).
+        s("sign-standard-webhooks-id-8192-bytes", "standard-webhooks", OK, id="m" * 8192,
+          note="the longest id a verifier reads"),
+        s("sign-standard-webhooks-id-8193-bytes", "standard-webhooks", ARG, id="m" * 8193,
+          note="over 8192 bytes: a verifier would answer MALFORMED_HEADER"),
+        s("sign-github-delivery-8193-bytes", "github", ARG, id="d" * 8193),
+        s("sign-request-s2s-key-id-8193-bytes", "unknownpay-s2s", ARG,
+          request=("POST", "/v1/deposits", "k" * 8193)),
     ]
 
 

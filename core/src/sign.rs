@@ -5,7 +5,7 @@
 use core::fmt::{self, Write as _};
 
 use crate::Error;
-use crate::headers::trim_ows;
+use crate::headers::{MAX_HEADER_LEN, trim_ows};
 use crate::mac::TAG_LEN;
 use crate::parse::MAX_TIMESTAMP_DIGITS;
 use crate::profile::{InlineStr, Profile};
@@ -113,7 +113,8 @@ impl fmt::Write for InlineStr<VALUE_CAP> {
 /// [`Error::MalformedBody`] for an AkashicPay body that is not JSON;
 /// [`Error::InvalidArgument`] for `unknownpay-s2s` (use [`sign_request`]), a
 /// missing or over-12-digit timestamp, a missing id for Standard Webhooks, an
-/// id for a scheme without an id header, or an id with control characters.
+/// id for a scheme without an id header, or an id with control characters or
+/// longer than [`MAX_HEADER_LEN`] (a verifier would reject it).
 pub fn sign<'a>(
     profile: &'a Profile,
     secret: &[u8],
@@ -170,7 +171,7 @@ pub fn sign<'a>(
 /// # Errors
 /// [`Error::InvalidSecret`] for an empty secret; [`Error::InvalidArgument`]
 /// for a bad method or path, an over-12-digit timestamp, or a key id with
-/// control characters.
+/// control characters or longer than [`MAX_HEADER_LEN`].
 pub fn sign_request<'a>(
     secret: &[u8],
     method: &str,
@@ -238,6 +239,12 @@ fn signature_text(layout: &Layout<'_>, tag: &[u8; TAG_LEN], ts: &[u8]) -> Result
 }
 
 /// Header text a signer may send: non-empty, already trimmed, no control characters.
+/// A value `sign` may write into a header: non-empty, no surrounding
+/// whitespace, no control characters, and no longer than the verifier reads
+/// ([`MAX_HEADER_LEN`]): what is signed must verify.
 fn is_header_text(text: &str) -> bool {
-    !text.is_empty() && trim_ows(text.as_bytes()).len() == text.len() && !text.bytes().any(|b| b.is_ascii_control())
+    !text.is_empty()
+        && text.len() <= MAX_HEADER_LEN
+        && trim_ows(text.as_bytes()).len() == text.len()
+        && !text.bytes().any(|b| b.is_ascii_control())
 }
