@@ -263,7 +263,8 @@ pub unsafe extern "C" fn hooksig_verifier_wants_headers(
         else {
             return 0;
         };
-        wanted_mask(names, |name| verifier.inner.wants_header(name))
+        let wanted = verifier.inner.wanted_headers();
+        wanted_mask(names, |name| wanted.contains(name))
     })
 }
 

@@ -718,7 +718,8 @@ impl JsVerifier {
         guard(|| {
             let options = as_options(options_arg)?;
             let now = now(options.as_ref())?;
-            let headers = self::headers(&|name| self.inner.wants_header(name), &headers)?;
+            let wanted = self.inner.wanted_headers();
+            let headers = self::headers(&|name| wanted.contains(name), &headers)?;
             let body = bytes_last(body)?;
             Ok(parts(self.inner.verify(&headers, body.as_ref(), now)?))
         })
@@ -742,7 +743,8 @@ impl JsVerifier {
             let method = text(field(o, "method")?)?.ok_or(Error::InvalidArgument)?;
             let path_and_query = text(field(o, "pathAndQuery")?)?.ok_or(Error::InvalidArgument)?;
             let now = now(o)?;
-            let headers = self::headers(&|name| self.inner.wants_header(name), &headers)?;
+            let wanted = self.inner.wanted_headers();
+            let headers = self::headers(&|name| wanted.contains(name), &headers)?;
             let body = bytes_last(body)?;
             Ok(parts(self.inner.verify_request(&headers, body.as_ref(), &method, &path_and_query, now)?))
         })
@@ -786,7 +788,8 @@ pub fn verify(
         let verifier =
             hooksig::Verifier::new(profile, &secrets)?.with_tolerance(tolerance(&[verifier_options.as_ref()])?);
         let now = now(as_options(options_arg)?.as_ref())?;
-        let headers = self::headers(&|name| verifier.wants_header(name), &headers)?;
+        let wanted = verifier.wanted_headers();
+        let headers = self::headers(&|name| wanted.contains(name), &headers)?;
         let body = bytes_last(body)?;
         Ok(parts(verifier.verify(&headers, body.as_ref(), now)?))
     })
