@@ -72,15 +72,18 @@ now = Unix seconds given as the clock, or null for a scheme without a timestamp;
 tolerance (optional) = absent means 300 s in the past and 300 s in the future, the string 'disabled'
 means no window check, {"past": N, "future": M} sets each side in seconds (rejected when
 now - ts > past, or ts - now > future; exactly the limit passes);
-request (optional, unknownpay-s2s only) = {"method", "path_and_query"} given to verify_request
-(absent = plain verify; a request given to any other profile is INVALID_ARGUMENT);
+request (optional) = {"method", "path_and_query"}, the request line passed with the delivery: it is
+checked for every profile (a bad one is INVALID_ARGUMENT), MACed by unknownpay-s2s (which requires it:
+absent = INVALID_ARGUMENT) and ignored by every other profile;
 expect = "OK" or an error code; matched_secret (on OK, when determined) = index into secrets of the
 first secret that matched; expect_id (optional, on OK) = the delivery/event id header's value
 (trimmed) or null; expect_timestamp (optional, on OK) = the integer timestamp or null;
 note (optional) = prose. A harness checks matched_secret, expect_id and expect_timestamp only when present.
 SIGN CASES ('sign_cases'): name; source; scheme; secret = one string; body or body_hex; timestamp =
-integer or null; id = string or null; request (optional) = {"method", "path_and_query", "key_id"
-(string or null)}: when present the case calls sign_request (scheme unknownpay-s2s) instead of sign;
+integer or null; id = string or null (the profile's id header; Idempotency-Key for unknownpay-s2s);
+request (optional) = {"method", "path_and_query", "key_id" (string or null)}: the request line and API key id
+passed to sign (required by unknownpay-s2s, checked and ignored by other profiles; a key_id is
+INVALID_ARGUMENT for a profile without an API-key header);
 expect = "OK" or an error code; headers (on OK) = the exact list of [name, value] the signer returns, in order.
 HEX FORMS: a header name or value written {"hex": "..."} stands for those exact bytes, which are
 not valid UTF-8 (a harness passes them as bytes where the language allows; a binding that only
@@ -507,10 +510,10 @@ def _verify(case: dict):
         raise Fail(ARG, "secret count")
     keys = [derive_key(prof, s) for s in case["secrets"]]
     request = case.get("request")
-    if (request is not None) != (prof.frame == "s2s"):
-        raise Fail(ARG, "request given to the wrong profile, or missing")
     if request is not None:
         check_request(request["method"], request["path_and_query"])
+    elif prof.frame == "s2s":
+        raise Fail(ARG, "unknownpay-s2s needs the request line")
     headers = Headers(case["headers"])
     body = body_of(case)
 
@@ -545,6 +548,8 @@ def _verify(case: dict):
             delivery = values[id_h].decode("utf-8")
         except UnicodeDecodeError:
             raise Fail(MALFORMED, "id header is not UTF-8") from None
+        if prof.frame == "std" and "." in delivery:
+            raise Fail(MALFORMED, "a Standard Webhooks id with '.' would make id.ts.body ambiguous")
     ts = int(ts_text) if ts_text is not None else None
     if ts is not None:
         window(ts, case["now"], case.get("tolerance"))
@@ -567,10 +572,19 @@ def sign_timestamp(timestamp) -> str:
     return str(timestamp)
 
 
-def sign(scheme: str, secret: str, body: bytes, timestamp, id) -> list[list[str]]:
+def sign(scheme: str, secret: str, body: bytes, timestamp, id, request=None) -> list[list[str]]:
     prof = parse_profile(scheme)
+    if request is not None:
+        check_request(request["method"], request["path_and_query"])
     if prof.frame == "s2s":
-        raise Fail(ARG, "unknownpay-s2s signs with sign_request")
+        if request is None:
+            raise Fail(ARG, "unknownpay-s2s needs the request line")
+        return sign_request(secret, request["method"], request["path_and_query"], body, timestamp,
+                            request.get("key_id"), id)
+    if request is not None and request.get("key_id") is not None:
+        raise Fail(ARG, "a key id for a profile without an API-key header")
+    if prof.frame == "std" and id is not None and "." in id:
+        raise Fail(ARG, "a Standard Webhooks id with '.' would not verify")
     key = derive_key(prof, secret)
     ts = sign_timestamp(timestamp) if prof.frame in ("t", "std", "slack") else None
     id_h = "webhook-id" if prof.frame == "std" else prof.id
@@ -588,23 +602,22 @@ def sign(scheme: str, secret: str, body: bytes, timestamp, id) -> list[list[str]
     return out + ([[id_h, id]] if id is not None else [])
 
 
-def sign_request(secret, method, path_and_query, body, timestamp, key_id) -> list[list[str]]:
+def sign_request(secret, method, path_and_query, body, timestamp, key_id, id=None) -> list[list[str]]:
     key = derive_key(BUILTIN["unknownpay-s2s"], secret)
     check_request(method, path_and_query)
-    if key_id is not None and len(key_id.encode()) > MAX_HEADER_BYTES:
-        raise Fail(ARG, f"a key id longer than {MAX_HEADER_BYTES} bytes would not verify")
     ts = sign_timestamp(timestamp)
+    for value in (key_id, id):
+        if value is not None and len(value.encode()) > MAX_HEADER_BYTES:
+            raise Fail(ARG, f"a header value longer than {MAX_HEADER_BYTES} bytes would not verify")
     sig = hmac256(key, s2s_message(method, path_and_query, ts.encode(), body)).hex()
-    return ([["X-Api-Key", key_id]] if key_id is not None else []) + [["X-Timestamp", ts], ["X-Signature", sig]]
+    return ([["X-Api-Key", key_id]] if key_id is not None else []) + [["X-Timestamp", ts], ["X-Signature", sig]] \
+        + ([["Idempotency-Key", id]] if id is not None else [])
 
 
 def run_sign(case: dict) -> tuple[str, list | None]:
     try:
-        if "request" in case:
-            r = case["request"]
-            return OK, sign_request(case["secret"], r["method"], r["path_and_query"], body_of(case),
-                                    case["timestamp"], r["key_id"])
-        return OK, sign(case["scheme"], case["secret"], body_of(case), case["timestamp"], case["id"])
+        return OK, sign(case["scheme"], case["secret"], body_of(case), case["timestamp"], case["id"],
+                        case.get("request"))
     except Fail as f:
         return f.code, None
 
@@ -1236,6 +1249,13 @@ def cases_standard_webhooks() -> list[dict]:
             ("13-digits", "1614265330000"), ("inner-space", "16142 65330"), ("empty", ""))],
         v("standard-webhooks-id-changed", p, MISMATCH, headers=set_header(hs, "webhook-id", "msg_other"),
           note="the id is part of the MACed bytes"),
+        v("standard-webhooks-id-resplit", p, MALFORMED,
+          headers=[["webhook-id", SW_ID + ".1614265330." + SW_BODY[:9].decode()], ["webhook-timestamp", "2432232314"],
+                   ["webhook-signature", dict(hs)["webhook-signature"]]], body=SW_BODY[9:],
+          note="id.ts.body re-split into another id and a suffix of the body: an id with '.' is refused"),
+        v("svix-id-with-dot", "svix", MALFORMED,
+          headers=[[n.replace("webhook", "svix"), "msg.x" if n == "webhook-id" else v] for n, v in hs],
+          note="svix ids are msg_<base62>; '.' never appears"),
         v("standard-webhooks-empty-signature-header", p, NOSIG, headers=sig_for("")),
         v("standard-webhooks-base64-unpadded", p, OK, headers=sig_for(sig.rstrip("="))),
         v("standard-webhooks-base64-url-alphabet", p, NOSIG, headers=sig_for(url_alphabet(sig))),
@@ -1280,12 +1300,12 @@ def cases_bodies() -> list[dict]:
 def cases_secrets_and_arguments() -> list[dict]:
     v = partial(vcase, src="secrets and arguments")
     out = [v(f"{label(p)}-empty-secret", p, SECRET, secrets=[""]) for p in (*ALL_PROFILES, CUSTOM_KEY_B64)]
-    reasons = ("nine-secrets", "no-secrets", "request-not-allowed")
+    reasons = ("nine-secrets", "no-secrets", "bad-request-line")
     for i, p in enumerate(x for x in ALL_PROFILES if x != "unknownpay-s2s"):
         reason = reasons[i % 3]
         fx = fixture(p)
         kw = {"nine-secrets": {"secrets": [fx.secret] * 9}, "no-secrets": {"secrets": []},
-              "request-not-allowed": {"request": ("POST", "/webhook")}}[reason]
+              "bad-request-line": {"request": ("POST", "/web\nhook")}}[reason]
         out.append(v(f"{p}-{reason}", p, ARG, **kw))
     gh = signed("github")
     others = [f"wrong-secret-{i}" for i in range(7)]
@@ -1313,7 +1333,10 @@ def cases_secrets_and_arguments() -> list[dict]:
         v("empty-profile-name", "", ARG, secrets=["x"], headers=gh, now=None),
         v("unknown-profile-before-missing-header", "stripe-v2", ARG, secrets=["x"], headers=[], now=None),
         v("github-empty-secret-before-missing-header", "github", SECRET, secrets=[""], headers=[]),
-        v("github-request-before-missing-header", "github", ARG, headers=[], request=("POST", "/hook")),
+        v("github-bad-request-before-missing-header", "github", ARG, headers=[], request=("", "/hook")),
+        v("github-request-line-ignored", "github", OK, request=("POST", "/hook"),
+          note="every profile accepts the request line; only unknownpay-s2s MACs it"),
+        v("unknownpay-s2s-without-request-line", "unknownpay-s2s", ARG, request=None),
     ]
     return out
 
@@ -1859,7 +1882,15 @@ def own_sign_cases() -> list[dict]:
         s("sign-akashicpay-with-id", "akashicpay", ARG, id="x"),
         s("sign-custom-without-id-header-with-id", CUSTOM_RAW, ARG, id="x"),
         s("sign-standard-webhooks-without-id", "standard-webhooks", ARG, id=None, note="the id is MACed: required"),
-        s("sign-unknownpay-s2s-with-sign", "unknownpay-s2s", ARG, id=None, note="unknownpay-s2s signs with sign_request"),
+        s("sign-unknownpay-s2s-without-request-line", "unknownpay-s2s", ARG, id=None,
+          note="unknownpay-s2s MACs the request line: required"),
+        s("sign-unknownpay-s2s-idempotency-key", "unknownpay-s2s", OK, id="idem-1",
+          request=("POST", "/v1/deposits", "unk_test_abc"), note="the id goes to the scheme's id header"),
+        s("sign-github-request-line-ignored", "github", OK, request=("POST", "/hook", None)),
+        s("sign-github-key-id-refused", "github", ARG, request=("POST", "/hook", "k"),
+          note="github has no API-key header"),
+        s("sign-standard-webhooks-id-with-dot", "standard-webhooks", ARG, id="msg.1",
+          note="an id with '.' would make id.ts.body ambiguous"),
         s("sign-unknown-profile", "paypal", ARG, secret="x", timestamp=None),
         s("sign-custom-bad-profile", "custom;header=X-Sig;encoding=base32", ARG, secret="x", timestamp=None),
         s("sign-github-empty-secret", "github", SECRET, secret=""),

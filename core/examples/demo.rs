@@ -151,7 +151,7 @@ fn main() -> Result<(), Box<dyn core::error::Error>> {
     }
 
     let custom: Profile = "custom;header=X-Signature;prefix=sha256=;encoding=hex".parse()?;
-    let headers = hooksig::sign(&custom, b"my-secret", b"{\"ok\":true}", None, None)?;
+    let headers = hooksig::sign(&custom, b"my-secret", b"{\"ok\":true}", hooksig::SignOptions::default())?;
     let pairs: Vec<(&str, &str)> = headers.iter().map(|h| (h.name(), h.value())).collect();
     let verifier = Verifier::new(custom, &["my-secret"])?;
     println!(
@@ -174,13 +174,20 @@ fn main() -> Result<(), Box<dyn core::error::Error>> {
     println!("\nSigning an UnknownPay S2S request (POST /v1/deposits):");
     let body = br#"{"amount":"500.00","payer_bank_provider":"KBANK","payer_bank_account_name":"Somchai Jaidee","user_ref":"INV-1001"}"#;
     let secret = b"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
-    let signed = hooksig::sign_request(secret, "POST", "/v1/deposits", body, 1_700_000_000, Some("unk_test_abc"))?;
+    let line = hooksig::RequestLine::new("POST", "/v1/deposits")?;
+    let options = hooksig::SignOptions {
+        timestamp: Some(1_700_000_000),
+        request: Some(line),
+        key_id: Some("unk_test_abc"),
+        ..Default::default()
+    };
+    let signed = hooksig::sign(&Profile::UnknownPayS2s, secret, body, options)?;
     for header in &signed {
         println!("  {}: {}", header.name(), header.value());
     }
     let pairs: Vec<(&str, &str)> = signed.iter().map(|h| (h.name(), h.value())).collect();
     let verifier = Verifier::new(Profile::UnknownPayS2s, &[secret])?;
-    let verdict = verifier.verify_request(&pairs, body, "POST", "/v1/deposits", 1_700_000_000);
+    let verdict = verifier.verify_request(&pairs, body, Some(line), 1_700_000_000);
     println!("  verified by the same core: {}", verdict.map_or_else(|e| e.code(), |_| "OK"));
 
     println!("\nWhy a delivery fails (hooksig::explain): the GitHub sample, secret read from a file with a newline:");

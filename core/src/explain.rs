@@ -23,6 +23,7 @@ use crate::error::Error;
 use crate::headers::{self, header_name_matches};
 use crate::mac::TAG_LEN;
 use crate::profile::{KeyEncoding, Profile};
+use crate::request::RequestLine;
 use crate::scheme::{self, Layout, Syntax};
 use crate::verifier::{Tolerance, Verifier};
 
@@ -412,7 +413,7 @@ struct Run<'a> {
     secrets: Vec<Vec<u8>>,
     headers: Headers,
     body: &'a [u8],
-    request: Option<(&'a str, &'a str)>,
+    request: Option<RequestLine<'a>>,
     now: u64,
     attempts: usize,
 }
@@ -428,7 +429,7 @@ pub fn explain<S, N, V>(
     tolerance: Tolerance,
     headers: &[(N, V)],
     body: &[u8],
-    request: Option<(&str, &str)>,
+    request: Option<RequestLine<'_>>,
     now: u64,
 ) -> Explanation
 where
@@ -469,12 +470,7 @@ impl Run<'_> {
         }
         self.attempts += 1;
         let verifier = Verifier::new(*profile, secrets)?.with_tolerance(tolerance);
-        match (self.request, profile.signs_request()) {
-            (Some((method, path)), true) => verifier.verify_request(headers, body, method, path, self.now),
-            (None, false) => verifier.verify(headers, body, self.now),
-            _ => Err(Error::InvalidArgument),
-        }
-        .map(|v| (v.secret_index, v.timestamp))
+        verifier.verify_request(headers, body, self.request, self.now).map(|v| (v.secret_index, v.timestamp))
     }
 
     /// An alteration, tried with the window disabled; `Some(secret_index)` if it matches.

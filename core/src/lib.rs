@@ -22,7 +22,9 @@
 //! - `parse.rs`: the signature-header parsers;
 //! - [`MacKey`] (`mac.rs`): HMAC-SHA256 with precomputed keys and
 //!   constant-time comparison (`subtle`);
-//! - [`Verifier`] (`verifier.rs`) and [`sign`]/[`sign_request`] (`sign.rs`);
+//! - [`RequestLine`] (`request.rs`): the method and path UnknownPay S2S signs;
+//! - [`Verifier`] and the window options (`verifier.rs`), [`sign`] (`sign.rs`);
+//! - [`compact`] (`compact.rs`): a result as one integer, for PHP and Node;
 //! - [`canonical_json`] (`canonical_json.rs`, feature `alloc`): AkashicPay's
 //!   canonical JSON;
 //! - [`explain`] (`explain.rs`, feature `alloc`): why a delivery failed, as
@@ -46,6 +48,7 @@ extern crate std;
 pub mod __fuzz;
 #[cfg(feature = "alloc")]
 mod canonical_json;
+pub mod compact;
 mod encoding;
 mod error;
 #[cfg(feature = "alloc")]
@@ -54,6 +57,7 @@ mod headers;
 mod mac;
 mod parse;
 mod profile;
+mod request;
 mod scheme;
 mod sign;
 mod verifier;
@@ -71,8 +75,9 @@ pub use mac::{MacKey, TAG_LEN, Tag};
 pub use parse::{MAX_ENTRIES, MAX_TIMESTAMP_DIGITS};
 pub use profile::{CustomProfile, Format, KeyEncoding, Profile};
 pub use scheme::MAX_DECODED_SECRET_LEN;
-pub use sign::{Header, SignedHeaders, sign, sign_request};
-pub use verifier::{MAX_SECRETS, Tolerance, Verified, Verifier, WantedHeaders};
+pub use request::RequestLine;
+pub use sign::{Header, SignOptions, SignedHeaders, sign};
+pub use verifier::{DEFAULT_WINDOW, MAX_SECRETS, MAX_WINDOW, Tolerance, Verified, Verifier, WantedHeaders, WindowArg};
 
 /// The crate version, for bindings' `version()` functions.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

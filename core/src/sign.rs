@@ -9,8 +9,8 @@ use crate::headers::{MAX_HEADER_LEN, trim_ows};
 use crate::mac::TAG_LEN;
 use crate::parse::MAX_TIMESTAMP_DIGITS;
 use crate::profile::{InlineStr, Profile};
-use crate::scheme::{self, BodyBytes, Layout, Message, Syntax};
-use crate::verifier::check_request_line;
+use crate::scheme::{self, BodyBytes, Layout, Message, Signed, Syntax};
+use crate::request::RequestLine;
 
 /// Longest header value `sign` produces (`t=<12 digits>,v1=<64 hex>` is 82).
 const VALUE_CAP: usize = 96;
@@ -45,16 +45,16 @@ impl<'a> Header<'a> {
     }
 }
 
-/// The headers produced by [`sign`] or [`sign_request`], in sending order
-/// (at most three).
+/// The headers produced by [`sign`], in sending order (at most four: a
+/// layout has four header slots).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct SignedHeaders<'a> {
-    headers: [Option<Header<'a>>; 3],
+    headers: [Option<Header<'a>>; 4],
 }
 
 impl<'a> SignedHeaders<'a> {
     fn new() -> Self {
-        SignedHeaders { headers: [None; 3] }
+        SignedHeaders { headers: [None; 4] }
     }
 
     fn push(&mut self, name: &'a str, value: Text<'a>) {
@@ -102,55 +102,79 @@ impl fmt::Write for InlineStr<VALUE_CAP> {
     }
 }
 
-/// Signs a webhook delivery the way `profile`'s provider does.
-///
-/// `timestamp` (Unix seconds) is required by schemes that carry one and
-/// ignored by the others. `id` becomes the delivery-id header (required by
-/// Standard Webhooks, whose MAC covers it; optional where the scheme has one).
+/// What a signer supplies besides the secret and the body. Every field is
+/// optional; which ones a profile needs is the scheme table's decision.
+#[derive(Copy, Clone, Debug, Default)]
+pub struct SignOptions<'a> {
+    /// Unix seconds; required by schemes that carry a timestamp, ignored by
+    /// the others.
+    pub timestamp: Option<u64>,
+    /// The delivery id, written to the profile's id header (required by
+    /// Standard Webhooks, whose MAC covers it; `Idempotency-Key` for
+    /// UnknownPay S2S). A profile without an id header refuses one.
+    pub id: Option<&'a str>,
+    /// The request line, required by `unknownpay-s2s`, ignored by the others.
+    pub request: Option<RequestLine<'a>>,
+    /// The API key id (`X-Api-Key`), for profiles that send one; refused by
+    /// the others.
+    pub key_id: Option<&'a str>,
+}
+
+/// Signs a delivery (or, for `unknownpay-s2s`, a request) the way
+/// `profile`'s provider does, returning the headers it would send, in order.
+/// Every header name comes from the scheme table that `verify` reads.
 ///
 /// # Errors
 /// [`Error::InvalidSecret`] for an empty or undecodable secret;
 /// [`Error::MalformedBody`] for an AkashicPay body that is not JSON;
-/// [`Error::InvalidArgument`] for `unknownpay-s2s` (use [`sign_request`]), a
-/// missing or over-12-digit timestamp, a missing id for Standard Webhooks, an
-/// id for a scheme without an id header, or an id with control characters or
-/// longer than [`MAX_HEADER_LEN`] (a verifier would reject it).
+/// [`Error::InvalidArgument`] for a missing or over-12-digit timestamp, a
+/// missing request line for `unknownpay-s2s`, a missing id for Standard
+/// Webhooks (or one containing `.`), an id or key id the profile has no
+/// header for, or one with control characters or longer than
+/// [`MAX_HEADER_LEN`] (a verifier would reject it).
 pub fn sign<'a>(
     profile: &'a Profile,
     secret: &[u8],
     body: &[u8],
-    timestamp: Option<u64>,
-    id: Option<&'a str>,
+    options: SignOptions<'a>,
 ) -> Result<SignedHeaders<'a>, Error> {
-    if profile.signs_request() {
+    let SignOptions { timestamp, id, request, key_id } = options;
+    let layout = Layout::of(profile);
+    let (method, path) = match (profile.signs_request(), request) {
+        (true, None) => return Err(Error::InvalidArgument),
+        (true, Some(line)) => (line.method().as_bytes(), line.path_and_query().as_bytes()),
+        (false, _) => (&b""[..], &b""[..]),
+    };
+    let timestamp = if profile.has_timestamp() { Some(timestamp_text(timestamp)?) } else { None };
+    let header_ok = |name: Option<&str>, value: &str| name.is_some() && is_header_text(value);
+    if id.is_some_and(|id| !header_ok(layout.id, id)) || key_id.is_some_and(|k| !header_ok(layout.api_key, k)) {
         return Err(Error::InvalidArgument);
     }
-    let layout = Layout::of(profile);
-    let timestamp = if profile.has_timestamp() { Some(timestamp_text(timestamp)?) } else { None };
-    if let Some(id) = id {
-        if layout.id.is_none() || !is_header_text(id) {
-            return Err(Error::InvalidArgument);
-        }
-    } else if layout.id_required {
+    if layout.signed == Signed::IdDotTimestampDotBody && id.is_none_or(|id| id.contains('.')) {
         return Err(Error::InvalidArgument);
     }
     let key = scheme::derive_key(profile, secret)?;
     let body = BodyBytes::of(layout.signed, body)?;
+    let body = body.as_slice();
+    let body_sha256 = if layout.signed == Signed::RequestLine { crate::mac::sha256_hex(body) } else { [0; 64] };
 
     let ts_bytes = timestamp.as_ref().map(|t| t.as_str().as_bytes()).unwrap_or_default();
     let message = Message {
         signed: layout.signed,
-        body: body.as_slice(),
+        body,
         timestamp: ts_bytes,
         id: id.unwrap_or_default().as_bytes(),
-        method: b"",
-        path_and_query: b"",
-        body_sha256: b"",
+        method,
+        path_and_query: path,
+        body_sha256: &body_sha256,
     };
     let tag = message.mac(&key).to_bytes();
     let signature = signature_text(&layout, &tag, ts_bytes)?;
 
     let mut out = SignedHeaders::new();
+    if let (Some(name), Some(key_id)) = (layout.api_key, key_id) {
+        out.push(name, Text::Borrowed(key_id));
+    }
     if layout.id_required {
         push_id(&mut out, &layout, id);
     }
@@ -161,52 +185,6 @@ pub fn sign<'a>(
     if !layout.id_required {
         push_id(&mut out, &layout, id);
     }
-    Ok(out)
-}
-
-/// Signs a server-to-server request the way UnknownPay's API expects:
-/// `X-Signature` = hex HMAC of `METHOD\npath_and_query\ntimestamp\nsha256hex(body)`,
-/// with `X-Timestamp`, and `X-Api-Key` when `key_id` is given.
-///
-/// # Errors
-/// [`Error::InvalidSecret`] for an empty secret; [`Error::InvalidArgument`]
-/// for a bad method or path, an over-12-digit timestamp, or a key id with
-/// control characters or longer than [`MAX_HEADER_LEN`].
-pub fn sign_request<'a>(
-    secret: &[u8],
-    method: &str,
-    path_and_query: &str,
-    body: &[u8],
-    timestamp: u64,
-    key_id: Option<&'a str>,
-) -> Result<SignedHeaders<'a>, Error> {
-    check_request_line(method, path_and_query)?;
-    if key_id.is_some_and(|k| !is_header_text(k)) {
-        return Err(Error::InvalidArgument);
-    }
-    static PROFILE: Profile = Profile::UnknownPayS2s;
-    let profile = &PROFILE;
-    let layout = Layout::of(profile);
-    let ts = timestamp_text(Some(timestamp))?;
-    let key = scheme::derive_key(profile, secret)?;
-    let body_sha256 = crate::mac::sha256_hex(body);
-    let message = Message {
-        signed: layout.signed,
-        body,
-        timestamp: ts.as_str().as_bytes(),
-        id: b"",
-        method: method.as_bytes(),
-        path_and_query: path_and_query.as_bytes(),
-        body_sha256: &body_sha256,
-    };
-    let tag = message.mac(&key).to_bytes();
-    let signature = signature_text(&layout, &tag, b"")?;
-    let mut out = SignedHeaders::new();
-    if let (Some(name), Some(key_id)) = (layout.api_key, key_id) {
-        out.push(name, Text::Borrowed(key_id));
-    }
-    out.push("X-Timestamp", Text::Inline(ts));
-    out.push(layout.signature, Text::Inline(signature));
     Ok(out)
 }
 

@@ -7,10 +7,52 @@ use crate::headers::{self, Slot};
 use crate::mac::MacKey;
 use crate::parse::{self, Candidates};
 use crate::profile::Profile;
+use crate::request::RequestLine;
 use crate::scheme::{self, BodyBytes, Layout, Message, Signed, Syntax};
 
 /// Most secrets one verifier holds (rotation, several endpoints on one route).
 pub const MAX_SECRETS: usize = 8;
+
+/// The default window, in seconds, on each side of `now`: the only place
+/// this number is written.
+pub const DEFAULT_WINDOW: u64 = 300;
+
+/// The largest window side accepted from options: one year (366 days). A
+/// larger value is almost certainly a unit mistake (milliseconds); to switch
+/// the check off, disable it explicitly.
+pub const MAX_WINDOW: u64 = 366 * 24 * 3600;
+
+/// One window option as a binding received it, before any conversion that
+/// could change its meaning (a `-1` must not become a huge unsigned number).
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub enum WindowArg {
+    /// Not given.
+    Absent,
+    /// Given as the language's null (`None`, `null`).
+    Null,
+    /// An integer.
+    Int(i64),
+    /// A floating-point number (JavaScript numbers, PHP floats): accepted
+    /// only when it is a whole number.
+    Float(f64),
+    /// Anything else (a string, a boolean, an integer too large for `i64`).
+    Invalid,
+}
+
+impl WindowArg {
+    /// `None` for absent or null, else the seconds, checked.
+    fn seconds(self) -> Result<Option<u64>, Error> {
+        let whole = match self {
+            WindowArg::Absent | WindowArg::Null => return Ok(None),
+            WindowArg::Int(n) => n,
+            // `as` saturates; the range check below rejects what saturated.
+            #[allow(clippy::cast_possible_truncation)]
+            WindowArg::Float(x) if x.is_finite() && x == (x as i64) as f64 => x as i64,
+            WindowArg::Float(_) | WindowArg::Invalid => return Err(Error::InvalidArgument),
+        };
+        u64::try_from(whole).ok().filter(|n| *n <= MAX_WINDOW).map(Some).ok_or(Error::InvalidArgument)
+    }
+}
 
 /// The accepted distance between a delivery's timestamp and `now`.
 ///
@@ -37,8 +79,8 @@ impl Default for Tolerance {
 }
 
 impl Tolerance {
-    /// 300 s either way: what Key2Pay, Slack and Standard Webhooks use.
-    pub const DEFAULT: Tolerance = Tolerance::symmetric(300);
+    /// [`DEFAULT_WINDOW`] either way: what Key2Pay, Slack and Standard Webhooks use.
+    pub const DEFAULT: Tolerance = Tolerance::symmetric(DEFAULT_WINDOW);
 
     /// The same number of seconds in both directions.
     #[must_use]
@@ -46,19 +88,28 @@ impl Tolerance {
         Tolerance::Window { past: seconds, future: seconds }
     }
 
-    /// Builds a window from the options every binding offers:
-    /// `tolerance` (`None` = disabled) and optional `past`/`future`
-    /// overrides of one side.
+    /// Builds the window from the options a binding received, exactly as the
+    /// caller wrote them: the one place that decides defaults and ranges.
+    ///
+    /// - `tolerance`: [`WindowArg::Absent`] is the default (300 s each way),
+    ///   [`WindowArg::Null`] disables the check, a number of seconds sets both
+    ///   sides;
+    /// - `past` / `future`: absent or null keep `tolerance`'s value for that
+    ///   side, a number overrides it.
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`] if `past` or `future` is given while the
-    /// window is disabled (the request would contradict itself).
-    pub fn from_options(tolerance: Option<u64>, past: Option<u64>, future: Option<u64>) -> Result<Tolerance, Error> {
-        match tolerance {
-            None if past.is_some() || future.is_some() => Err(Error::InvalidArgument),
-            None => Ok(Tolerance::Disabled),
-            Some(both) => Ok(Tolerance::Window { past: past.unwrap_or(both), future: future.unwrap_or(both) }),
-        }
+    /// [`Error::InvalidArgument`] for a negative, fractional, non-finite,
+    /// non-numeric or over-[`MAX_WINDOW`] value, or for `past`/`future` given
+    /// while `tolerance` disables the window (the call would contradict itself).
+    pub fn from_args(tolerance: WindowArg, past: WindowArg, future: WindowArg) -> Result<Tolerance, Error> {
+        let (past, future) = (past.seconds()?, future.seconds()?);
+        let both = match tolerance {
+            WindowArg::Absent => DEFAULT_WINDOW,
+            WindowArg::Null if past.is_none() && future.is_none() => return Ok(Tolerance::Disabled),
+            WindowArg::Null => return Err(Error::InvalidArgument),
+            given => given.seconds()?.unwrap_or(DEFAULT_WINDOW),
+        };
+        Ok(Tolerance::Window { past: past.unwrap_or(both), future: future.unwrap_or(both) })
     }
 
     /// Checks `timestamp` against `now` (both Unix seconds).
@@ -209,47 +260,46 @@ impl Verifier {
 
     /// Verifies a webhook delivery: `headers` as received (any case, CGI
     /// names allowed), the raw `body` bytes, and `now` in Unix seconds.
+    /// The same as [`Verifier::verify_request`] with no request line.
     ///
     /// # Errors
-    /// The first applicable of `MISSING_HEADER`, `MALFORMED_HEADER`,
-    /// `TIMESTAMP_TOO_OLD`/`TIMESTAMP_IN_FUTURE`, `MALFORMED_BODY`,
-    /// `NO_SIGNATURE`, `SIGNATURE_MISMATCH`; `INVALID_ARGUMENT` for a profile
-    /// that signs requests (use [`Verifier::verify_request`]).
+    /// As [`Verifier::verify_request`].
     pub fn verify<'h, N, V>(&self, headers: &'h [(N, V)], body: &[u8], now: u64) -> Result<Verified<'h>, Error>
     where
         N: AsRef<[u8]>,
         V: AsRef<[u8]>,
     {
-        if self.profile.signs_request() {
-            return Err(Error::InvalidArgument);
-        }
-        self.check(headers, body, b"", b"", now)
+        self.verify_request(headers, body, None, now)
     }
 
-    /// Verifies a signed request (UnknownPay S2S): as [`Verifier::verify`],
-    /// plus the request `method` and `path_and_query` exactly as sent.
+    /// Verifies a delivery of any profile: `headers` as received, the raw
+    /// `body`, the request line when the caller has one, and `now` (Unix
+    /// seconds). This is the one entry point every binding calls: profiles
+    /// whose MAC does not cover the request line ignore it; `unknownpay-s2s`
+    /// requires it.
     ///
     /// # Errors
-    /// As [`Verifier::verify`]; `INVALID_ARGUMENT` for a profile that does not
-    /// sign requests, an empty or non-token method, or an empty
-    /// `path_and_query` or one with control characters.
+    /// The first applicable of `MISSING_HEADER`, `MALFORMED_HEADER`,
+    /// `TIMESTAMP_TOO_OLD`/`TIMESTAMP_IN_FUTURE`, `MALFORMED_BODY`,
+    /// `NO_SIGNATURE`, `SIGNATURE_MISMATCH`; `INVALID_ARGUMENT` for
+    /// `unknownpay-s2s` without a request line.
     pub fn verify_request<'h, N, V>(
         &self,
         headers: &'h [(N, V)],
         body: &[u8],
-        method: &str,
-        path_and_query: &str,
+        request: Option<RequestLine<'_>>,
         now: u64,
     ) -> Result<Verified<'h>, Error>
     where
         N: AsRef<[u8]>,
         V: AsRef<[u8]>,
     {
-        if !self.profile.signs_request() {
-            return Err(Error::InvalidArgument);
-        }
-        check_request_line(method, path_and_query)?;
-        self.check(headers, body, method.as_bytes(), path_and_query.as_bytes(), now)
+        let (method, path) = match (self.profile.signs_request(), request) {
+            (true, None) => return Err(Error::InvalidArgument),
+            (true, Some(line)) => (line.method().as_bytes(), line.path_and_query().as_bytes()),
+            (false, _) => (&b""[..], &b""[..]),
+        };
+        self.check(headers, body, method, path, now)
     }
 
     fn check<'h, N, V>(
@@ -287,6 +337,11 @@ impl Verifier {
         let id_bytes = id.value()?;
         api_key.value()?;
         let id = id_bytes.map(|bytes| core::str::from_utf8(bytes).map_err(|_| Error::MalformedHeader)).transpose()?;
+        // An id MACed as `id.ts.body` must not contain `.`: otherwise one
+        // signed message reads as another id with part of the body moved into it.
+        if layout.signed == Signed::IdDotTimestampDotBody && id.is_some_and(|id| id.contains('.')) {
+            return Err(Error::MalformedHeader);
+        }
         let mut candidates = Candidates::new();
         let timestamp_text = match layout.syntax {
             Syntax::Single { prefix, encoding } => {
@@ -335,26 +390,67 @@ impl Verifier {
     }
 }
 
-/// `method` must be an HTTP token; `path_and_query` non-empty, without
-/// control characters (a newline would make the signed string ambiguous).
-pub(crate) fn check_request_line(method: &str, path_and_query: &str) -> Result<(), Error> {
-    let method_ok = headers::is_token(method);
-    let path_ok = !path_and_query.is_empty() && !path_and_query.bytes().any(|b| b.is_ascii_control());
-    if method_ok && path_ok { Ok(()) } else { Err(Error::InvalidArgument) }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn tolerance_options_as_bindings_pass_them() {
-        assert_eq!(Tolerance::from_options(Some(300), None, None), Ok(Tolerance::DEFAULT));
-        assert_eq!(Tolerance::from_options(Some(300), None, Some(15)), Ok(Tolerance::Window { past: 300, future: 15 }));
-        assert_eq!(Tolerance::from_options(Some(0), Some(60), None), Ok(Tolerance::Window { past: 60, future: 0 }));
-        assert_eq!(Tolerance::from_options(None, None, None), Ok(Tolerance::Disabled));
-        assert_eq!(Tolerance::from_options(None, Some(1), None), Err(Error::InvalidArgument));
-        assert_eq!(Tolerance::from_options(None, None, Some(1)), Err(Error::InvalidArgument));
+    fn window_args_as_bindings_pass_them() {
+        use WindowArg::{Absent, Float, Int, Invalid, Null};
+        let ok = |t, p, f| Tolerance::from_args(t, p, f);
+        assert_eq!(ok(Absent, Absent, Absent), Ok(Tolerance::DEFAULT));
+        assert_eq!(ok(Int(300), Null, Int(15)), Ok(Tolerance::Window { past: 300, future: 15 }));
+        assert_eq!(ok(Absent, Int(60), Absent), Ok(Tolerance::Window { past: 60, future: DEFAULT_WINDOW }));
+        assert_eq!(ok(Float(0.0), Float(60.0), Absent), Ok(Tolerance::Window { past: 60, future: 0 }));
+        assert_eq!(ok(Null, Absent, Null), Ok(Tolerance::Disabled));
+        let max = i64::try_from(MAX_WINDOW).unwrap_or_default();
+        assert_eq!(ok(Int(max), Absent, Absent), Ok(Tolerance::symmetric(MAX_WINDOW)));
+        for bad in [Int(-1), Int(i64::MIN), Int(max + 1), Float(-1.0), Float(1.5), Float(f64::NAN), Float(f64::INFINITY), Float(1e300), Invalid] {
+            assert_eq!(ok(bad, Absent, Absent), Err(Error::InvalidArgument), "tolerance {bad:?}");
+            assert_eq!(ok(Absent, bad, Absent), Err(Error::InvalidArgument), "past {bad:?}");
+            assert_eq!(ok(Absent, Absent, bad), Err(Error::InvalidArgument), "future {bad:?}");
+        }
+        assert_eq!(ok(Null, Int(1), Absent), Err(Error::InvalidArgument));
+        assert_eq!(ok(Null, Absent, Int(1)), Err(Error::InvalidArgument));
+    }
+
+    #[test]
+    fn one_entry_point_for_every_profile() -> Result<(), Error> {
+        let line = RequestLine::new("POST", "/v1/deposits")?;
+        let s2s = Verifier::new(Profile::UnknownPayS2s, &["k"])?;
+        let signed = crate::sign(&Profile::UnknownPayS2s, b"k", b"{}", crate::SignOptions {
+            timestamp: Some(1_700_000_000),
+            request: Some(line),
+            key_id: Some("key"),
+            id: Some("idem-1"),
+        })?;
+        let pairs: std::vec::Vec<(&str, &str)> = signed.iter().map(|h| (h.name(), h.value())).collect();
+        assert_eq!(s2s.verify_request(&pairs, b"{}", Some(line), 1_700_000_000).map(|v| v.id), Ok(Some("idem-1")));
+        assert_eq!(s2s.verify(&pairs, b"{}", 1_700_000_000).err(), Some(Error::InvalidArgument));
+        // A webhook profile ignores a request line.
+        let github = Verifier::new(Profile::GitHub, &["k"])?;
+        let signed = crate::sign(&Profile::GitHub, b"k", b"{}", crate::SignOptions::default())?;
+        let pairs: std::vec::Vec<(&str, &str)> = signed.iter().map(|h| (h.name(), h.value())).collect();
+        assert_eq!(github.verify_request(&pairs, b"{}", Some(line), 0).map(|v| v.secret_index), Ok(0));
+        Ok(())
+    }
+
+    /// A Standard Webhooks id with `.` would let `id.ts.body` be re-split.
+    #[test]
+    fn standard_webhooks_id_with_a_dot_is_malformed() -> Result<(), Error> {
+        let secret = "whsec_c2VjcmV0";
+        let sw = Verifier::new(Profile::StandardWebhooks, &[secret])?.with_tolerance(Tolerance::Disabled);
+        // The message `msg.1700000000.{"a":1}` signed with id `msg`, then
+        // re-read as id `msg.1700000000.{"a"` ... is refused before any MAC.
+        let tag = scheme::derive_key(&Profile::StandardWebhooks, secret.as_bytes())?
+            .mac(&[b"msg", b".", b"1700000000", b".", b"x.1.y"])
+            .to_bytes();
+        let sig = std::format!("v1,{}", base64::Engine::encode(&base64::engine::general_purpose::STANDARD, tag));
+        let good = [("webhook-id", "msg"), ("webhook-timestamp", "1700000000"), ("webhook-signature", sig.as_str())];
+        assert_eq!(sw.verify(&good, b"x.1.y", 0).map(|v| v.id), Ok(Some("msg")));
+        let resplit = [("webhook-id", "msg.1700000000.x"), ("webhook-timestamp", "1"), ("webhook-signature", sig.as_str())];
+        assert_eq!(sw.verify(&resplit, b"y", 0).err(), Some(Error::MalformedHeader));
+        Ok(())
     }
 
     /// The cost bound: however many signatures a header carries (up to 32),
@@ -434,7 +530,8 @@ mod tests {
             let verifier = Verifier::new(*profile, &[secret])?;
             let wanted = verifier.wanted_headers();
             let timestamp = profile.has_timestamp().then_some(1_700_000_000);
-            let signed = crate::sign(profile, secret, b"{}", timestamp, profile.id_header().map(|_| "msg_1"))?;
+            let options = crate::SignOptions { timestamp, id: profile.id_header().map(|_| "msg_1"), ..Default::default() };
+            let signed = crate::sign(profile, secret, b"{}", options)?;
             for header in signed.iter() {
                 assert!(wanted.contains(header.name().as_bytes()), "{} {}", profile.name(), header.name());
             }

@@ -89,7 +89,8 @@ type Headers = Vec<(String, String)>;
 
 fn sign(profile: &Profile, key: &[u8], body: &[u8], id: &str, ts: u64) -> Headers {
     let id = profile.id_header().map(|_| id);
-    hooksig::sign(profile, &displayed_secret(profile, key), body, Some(ts), id)
+    let options = hooksig::SignOptions { timestamp: Some(ts), id, ..Default::default() };
+    hooksig::sign(profile, &displayed_secret(profile, key), body, options)
         .unwrap()
         .iter()
         .map(|h| (h.name().to_owned(), h.value().to_owned()))
@@ -174,13 +175,16 @@ proptest! {
         body in prop::collection::vec(any::<u8>(), 0..256),
         ts in 0u64..=999_999_999_999,
     ) {
-        let headers: Headers = hooksig::sign_request(key.as_bytes(), method, &path, &body, ts, Some("unk_test_k"))
+        let line = hooksig::RequestLine::new(method, &path).unwrap();
+        let options = hooksig::SignOptions { timestamp: Some(ts), request: Some(line), key_id: Some("unk_test_k"), ..Default::default() };
+        let headers: Headers = hooksig::sign(&Profile::UnknownPayS2s, key.as_bytes(), &body, options)
             .unwrap().iter().map(|h| (h.name().to_owned(), h.value().to_owned())).collect();
         let verifier = Verifier::new(Profile::UnknownPayS2s, &[&key]).unwrap();
-        let verified = verifier.verify_request(&headers, &body, method, &path, ts).unwrap();
+        let verified = verifier.verify_request(&headers, &body, Some(line), ts).unwrap();
         prop_assert_eq!(verified.timestamp, Some(ts));
         let other_path = format!("{path}x");
-        prop_assert_eq!(verifier.verify_request(&headers, &body, method, &other_path, ts).err(), Some(Error::SignatureMismatch));
+        let other = hooksig::RequestLine::new(method, &other_path).ok();
+        prop_assert_eq!(verifier.verify_request(&headers, &body, other, ts).err(), Some(Error::SignatureMismatch));
     }
 
     #[test]
@@ -192,11 +196,7 @@ proptest! {
         tolerance in prop_oneof![Just(Tolerance::Disabled), (any::<u64>(), any::<u64>()).prop_map(|(past, future)| Tolerance::Window { past, future })],
     ) {
         let verifier = Verifier::new(profile, &[&displayed_secret(&profile, b"k")]).unwrap().with_tolerance(tolerance);
-        let result = if profile.signs_request() {
-            verifier.verify_request(&headers, &body, "POST", "/", now)
-        } else {
-            verifier.verify(&headers, &body, now)
-        };
+        let result = verifier.verify_request(&headers, &body, hooksig::RequestLine::new("POST", "/").ok(), now);
         let code = result.map_or_else(|e| e.code(), |_| "OK");
         prop_assert!(code == "OK" || Error::from_code(code).is_some());
     }

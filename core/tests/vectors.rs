@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, missing_docs)]
 
-use hooksig::{Error, Profile, Verifier};
+use hooksig::{Error, Profile, RequestLine, SignOptions, Verifier};
 use hooksig_testdata::{
     Value, body, check_verified, expected_headers, headers, run_all, same_headers, section, vectors,
 };
@@ -25,19 +25,12 @@ fn run_case(case: &Value) -> Result<(), String> {
     let result = Profile::parse(case["scheme"].as_str().unwrap())
         .and_then(|profile| Verifier::new(profile, &secrets))
         .map(|v| v.with_tolerance(tolerance(case)))
-        .and_then(|verifier| match &case["request"] {
-            Value::Null => {
-                verifier.verify(&headers, &body, now).map(|v| (v.secret_index, v.timestamp, v.id.map(str::to_owned)))
-            }
-            request => verifier
-                .verify_request(
-                    &headers,
-                    &body,
-                    request["method"].as_str().unwrap(),
-                    request["path_and_query"].as_str().unwrap(),
-                    now,
-                )
-                .map(|v| (v.secret_index, v.timestamp, v.id.map(str::to_owned))),
+        .and_then(|verifier| {
+            let request = &case["request"];
+            let line = RequestLine::from_parts(request["method"].as_str(), request["path_and_query"].as_str())?;
+            verifier
+                .verify_request(&headers, &body, line, now)
+                .map(|v| (v.secret_index, v.timestamp, v.id.map(str::to_owned)))
         });
     let expect = case["expect"].as_str().unwrap();
     if code(&result) != expect {
@@ -55,22 +48,17 @@ fn run_sign_case(case: &Value) -> Result<(), String> {
     let timestamp = case["timestamp"].as_u64();
     let id = case["id"].as_str();
     let profile = Profile::parse(case["scheme"].as_str().unwrap());
-    let result: Result<Vec<(String, String)>, Error> = match (&case["request"], &profile) {
-        (Value::Null, Ok(profile)) => hooksig::sign(profile, secret, &body, timestamp, id)
-            .map(|h| h.iter().map(|h| (h.name().to_owned(), h.value().to_owned())).collect()),
-        (Value::Null, Err(e)) => Err(*e),
-        (request, _) => timestamp.ok_or(Error::InvalidArgument).and_then(|timestamp| {
-            hooksig::sign_request(
-                secret,
-                request["method"].as_str().unwrap(),
-                request["path_and_query"].as_str().unwrap(),
-                &body,
-                timestamp,
-                request["key_id"].as_str(),
-            )
+    let request = &case["request"];
+    let result: Result<Vec<(String, String)>, Error> = profile.and_then(|profile| {
+        let options = SignOptions {
+            timestamp,
+            id,
+            request: RequestLine::from_parts(request["method"].as_str(), request["path_and_query"].as_str())?,
+            key_id: request["key_id"].as_str(),
+        };
+        hooksig::sign(&profile, secret, &body, options)
             .map(|h| h.iter().map(|h| (h.name().to_owned(), h.value().to_owned())).collect())
-        }),
-    };
+    });
     let expect = case["expect"].as_str().unwrap();
     if code(&result) != expect {
         return Err(format!("expected {expect}, got {}", code(&result)));
