@@ -10,7 +10,7 @@ CLEAN_TARGETS :=
 CARGO_TEST_EXCLUDE :=
 include $(sort $(wildcard mk/*.mk))
 
-.PHONY: help demo test lint fmt test-rust nostd vectors vectors-check doc clean
+.PHONY: help demo check test lint fmt test-rust nostd vectors vectors-check doc clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -19,6 +19,14 @@ demo: ## Sample deliveries of every profile; then the CLI: listen, send valid an
 	$(CARGO) run --quiet --release -p hooksig --example demo
 	$(CARGO) build --quiet --locked -p hooksig-cli
 	bash cli/demo.sh target/debug/hooksig
+
+check: ## The fast loop for core changes (< 2 min warm): fmt, clippy on the core, the core's tests, vector freshness
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy -p hooksig --all-targets --locked -- -D warnings
+	$(CARGO) clippy -p hooksig --lib --no-default-features --locked -- -D warnings
+	$(CARGO) test -p hooksig --locked
+	$(PYTHON) testdata/gen_vectors.py --check
+	@echo "make check: passed (make test runs everything)"
 
 test: lint test-rust nostd vectors-check $(TEST_TARGETS) ## Everything CI runs: lint, all tests and doctests, the no_std proof, vector freshness
 	@echo "make test: all checks passed"

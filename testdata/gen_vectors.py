@@ -1570,7 +1570,7 @@ def cases_edges() -> list[dict]:
 
 
 def adversarial(topic: str) -> str:
-    return f"{OWN}adversarial/{topic} (issue 7; MACs computed with Python hmac)"
+    return f"{OWN}adversarial/{topic} (hardening; MACs computed with Python hmac)"
 
 
 def cases_adversarial() -> list[dict]:
@@ -1802,7 +1802,7 @@ def own_cases() -> list[dict]:
 # --------------------------------------------------------------------------- sign cases
 
 def kav(ref: str) -> str:
-    return f"hooksig: known answer from schemes.md {ref}, recomputed with Python hmac"
+    return f"hooksig: known answer from docs/schemes.md {ref}, recomputed with Python hmac"
 
 
 def own_sign_cases() -> list[dict]:

@@ -6,6 +6,7 @@
 //! [`ffi::call`]/[`ffi::guard`], the one panic boundary.
 
 #![allow(non_camel_case_types, reason = "C type names follow the hooksig_ prefix convention")]
+#![allow(unsafe_code, reason = "a C ABI: every unsafe block is commented, every unsafe fn has a # Safety contract")]
 
 mod ffi;
 mod packed;

@@ -109,11 +109,12 @@ mod tests {
         assert_eq!(compact_to_error(0), None);
 
         let verifier = Verifier::new(Profile::Key2Pay, &["a", "b"])?;
-        let signed = sign(&Profile::Key2Pay, b"b", b"{}", SignOptions {
-            timestamp: Some(999_999_999_999),
-            id: Some("dlv_1"),
-            ..SignOptions::default()
-        })?;
+        let signed = sign(
+            &Profile::Key2Pay,
+            b"b",
+            b"{}",
+            SignOptions { timestamp: Some(999_999_999_999), id: Some("dlv_1"), ..SignOptions::default() },
+        )?;
         let mut pairs: std::vec::Vec<(&str, &str)> = std::vec![("content-type", "json")];
         pairs.extend(signed.iter().map(|h| (h.name(), h.value())));
         let value = compact(verifier.verify(&pairs, b"{}", 999_999_999_999), &pairs);
@@ -127,7 +128,10 @@ mod tests {
         let mut many: std::vec::Vec<(&str, &str)> = (0..31).map(|_| ("x-other", "1")).collect();
         many.extend(signed.iter().map(|h| (h.name(), h.value())));
         assert_eq!(compact(verifier.verify(&many, b"{}", 999_999_999_999), &many), COMPACT_DOES_NOT_FIT);
-        assert_eq!(compact(verifier.verify(&many, b"{!}", 999_999_999_999), &many), compact_error(Error::SignatureMismatch));
+        assert_eq!(
+            compact(verifier.verify(&many, b"{!}", 999_999_999_999), &many),
+            compact_error(Error::SignatureMismatch)
+        );
         Ok(())
     }
 }

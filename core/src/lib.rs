@@ -74,8 +74,8 @@ pub use headers::{MAX_HEADER_LEN, header_name_matches};
 pub use mac::{MacKey, TAG_LEN, Tag};
 pub use parse::{MAX_ENTRIES, MAX_TIMESTAMP_DIGITS};
 pub use profile::{CustomProfile, Format, KeyEncoding, Profile};
-pub use scheme::MAX_DECODED_SECRET_LEN;
 pub use request::RequestLine;
+pub use scheme::MAX_DECODED_SECRET_LEN;
 pub use sign::{Header, SignOptions, SignedHeaders, sign};
 pub use verifier::{DEFAULT_WINDOW, MAX_SECRETS, MAX_WINDOW, Tolerance, Verified, Verifier, WantedHeaders, WindowArg};
 

@@ -33,7 +33,10 @@ impl<'a> RequestLine<'a> {
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] if only one is given, or as [`RequestLine::new`].
-    pub fn from_parts(method: Option<&'a str>, path_and_query: Option<&'a str>) -> Result<Option<RequestLine<'a>>, Error> {
+    pub fn from_parts(
+        method: Option<&'a str>,
+        path_and_query: Option<&'a str>,
+    ) -> Result<Option<RequestLine<'a>>, Error> {
         match (method, path_and_query) {
             (None, None) => Ok(None),
             (Some(method), Some(path)) => RequestLine::new(method, path).map(Some),

@@ -9,8 +9,8 @@ use crate::headers::{MAX_HEADER_LEN, trim_ows};
 use crate::mac::TAG_LEN;
 use crate::parse::MAX_TIMESTAMP_DIGITS;
 use crate::profile::{InlineStr, Profile};
-use crate::scheme::{self, BodyBytes, Layout, Message, Signed, Syntax};
 use crate::request::RequestLine;
+use crate::scheme::{self, BodyBytes, Layout, Message, Signed, Syntax};
 
 /// Longest header value `sign` produces (`t=<12 digits>,v1=<64 hex>` is 82).
 const VALUE_CAP: usize = 96;

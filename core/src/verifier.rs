@@ -405,7 +405,17 @@ mod tests {
         assert_eq!(ok(Null, Absent, Null), Ok(Tolerance::Disabled));
         let max = i64::try_from(MAX_WINDOW).unwrap_or_default();
         assert_eq!(ok(Int(max), Absent, Absent), Ok(Tolerance::symmetric(MAX_WINDOW)));
-        for bad in [Int(-1), Int(i64::MIN), Int(max + 1), Float(-1.0), Float(1.5), Float(f64::NAN), Float(f64::INFINITY), Float(1e300), Invalid] {
+        for bad in [
+            Int(-1),
+            Int(i64::MIN),
+            Int(max + 1),
+            Float(-1.0),
+            Float(1.5),
+            Float(f64::NAN),
+            Float(f64::INFINITY),
+            Float(1e300),
+            Invalid,
+        ] {
             assert_eq!(ok(bad, Absent, Absent), Err(Error::InvalidArgument), "tolerance {bad:?}");
             assert_eq!(ok(Absent, bad, Absent), Err(Error::InvalidArgument), "past {bad:?}");
             assert_eq!(ok(Absent, Absent, bad), Err(Error::InvalidArgument), "future {bad:?}");
@@ -418,12 +428,17 @@ mod tests {
     fn one_entry_point_for_every_profile() -> Result<(), Error> {
         let line = RequestLine::new("POST", "/v1/deposits")?;
         let s2s = Verifier::new(Profile::UnknownPayS2s, &["k"])?;
-        let signed = crate::sign(&Profile::UnknownPayS2s, b"k", b"{}", crate::SignOptions {
-            timestamp: Some(1_700_000_000),
-            request: Some(line),
-            key_id: Some("key"),
-            id: Some("idem-1"),
-        })?;
+        let signed = crate::sign(
+            &Profile::UnknownPayS2s,
+            b"k",
+            b"{}",
+            crate::SignOptions {
+                timestamp: Some(1_700_000_000),
+                request: Some(line),
+                key_id: Some("key"),
+                id: Some("idem-1"),
+            },
+        )?;
         let pairs: std::vec::Vec<(&str, &str)> = signed.iter().map(|h| (h.name(), h.value())).collect();
         assert_eq!(s2s.verify_request(&pairs, b"{}", Some(line), 1_700_000_000).map(|v| v.id), Ok(Some("idem-1")));
         assert_eq!(s2s.verify(&pairs, b"{}", 1_700_000_000).err(), Some(Error::InvalidArgument));
@@ -448,7 +463,8 @@ mod tests {
         let sig = std::format!("v1,{}", base64::Engine::encode(&base64::engine::general_purpose::STANDARD, tag));
         let good = [("webhook-id", "msg"), ("webhook-timestamp", "1700000000"), ("webhook-signature", sig.as_str())];
         assert_eq!(sw.verify(&good, b"x.1.y", 0).map(|v| v.id), Ok(Some("msg")));
-        let resplit = [("webhook-id", "msg.1700000000.x"), ("webhook-timestamp", "1"), ("webhook-signature", sig.as_str())];
+        let resplit =
+            [("webhook-id", "msg.1700000000.x"), ("webhook-timestamp", "1"), ("webhook-signature", sig.as_str())];
         assert_eq!(sw.verify(&resplit, b"y", 0).err(), Some(Error::MalformedHeader));
         Ok(())
     }
@@ -530,7 +546,8 @@ mod tests {
             let verifier = Verifier::new(*profile, &[secret])?;
             let wanted = verifier.wanted_headers();
             let timestamp = profile.has_timestamp().then_some(1_700_000_000);
-            let options = crate::SignOptions { timestamp, id: profile.id_header().map(|_| "msg_1"), ..Default::default() };
+            let options =
+                crate::SignOptions { timestamp, id: profile.id_header().map(|_| "msg_1"), ..Default::default() };
             let signed = crate::sign(profile, secret, b"{}", options)?;
             for header in signed.iter() {
                 assert!(wanted.contains(header.name().as_bytes()), "{} {}", profile.name(), header.name());
