@@ -76,7 +76,9 @@ request (optional) = {"method", "path_and_query"}, the request line passed with 
 checked for every profile (a bad one is INVALID_ARGUMENT), MACed by unknownpay-s2s (which requires it:
 absent = INVALID_ARGUMENT) and ignored by every other profile;
 expect = "OK" or an error code; matched_secret (on OK, when determined) = index into secrets of the
-first secret that matched; expect_id (optional, on OK) = the delivery/event id header's value
+first secret that matched; expect_replay_key (on OK) = the replay key, lowercase hex of
+SHA-256("hooksig/replay-key/v1" NUL canonical-scheme-name NUL HMAC(first secret's key, MACed bytes)),
+the same for every spelling of one signed delivery; expect_id_signed (on OK) = whether the MAC covers the id; expect_id (optional, on OK) = the delivery/event id header's value
 (trimmed) or null; expect_timestamp (optional, on OK) = the integer timestamp or null;
 note (optional) = prose. A harness checks matched_secret, expect_id and expect_timestamp only when present.
 SIGN CASES ('sign_cases'): name; source; scheme; secret = one string; body or body_hex; timestamp =
@@ -496,12 +498,18 @@ def window(ts: int, now: int, tolerance) -> None:
         raise Fail(FUTURE)
 
 
-def verify(case: dict) -> tuple[str, int | None, str | None, int | None]:
-    """(code, secret index, id, timestamp) for a verify case."""
+def verify(case: dict) -> tuple:
+    """(code, secret index, id, timestamp, replay key hex, id signed) for a verify case."""
     try:
         return (OK, *_verify(case))
     except Fail as f:
-        return f.code, None, None, None
+        return f.code, None, None, None, None, None
+
+
+def replay_key(scheme: str, first_secret_tag: bytes) -> str:
+    """SHA-256("hooksig/replay-key/v1" NUL scheme-name NUL HMAC(first secret, signed message)), hex."""
+    name = "custom" if scheme.startswith("custom") else "standard-webhooks" if scheme == "svix" else scheme
+    return hashlib.sha256(b"hooksig/replay-key/v1\0" + name.encode() + b"\0" + first_secret_tag).hexdigest()
 
 
 def _verify(case: dict):
@@ -560,7 +568,7 @@ def _verify(case: dict):
     for index, key in enumerate(keys):
         mac = hmac256(key, signed)
         if any(hmac.compare_digest(mac, c) for c in candidates):
-            return index, delivery, ts
+            return index, delivery, ts, replay_key(case["scheme"], hmac256(keys[0], signed)), prof.frame == "std"
     raise Fail(MISMATCH)
 
 
@@ -799,6 +807,9 @@ def vcase(name, scheme, expect, *, src, headers=KEEP, secrets=None, body=None, n
     if expect == OK:
         c.update(matched_secret=matched, expect_id=fx.id if id is KEEP else id,
                  expect_timestamp=fx.ts if ts is KEEP else ts)
+        *_, key, id_signed = verify(c)
+        if key is not None:
+            c.update(expect_replay_key=key, expect_id_signed=id_signed)
     if note:
         c["note"] = note
     return c
@@ -1792,11 +1803,47 @@ def cases_adversarial() -> list[dict]:
     return out
 
 
+def cases_replay_key() -> list[dict]:
+    """Every spelling of one signed delivery has one replay key; another message has another."""
+    v = partial(vcase, src="replay key")
+    gh = signed("github")
+    gh_sig = header(gh, "X-Hub-Signature-256")
+    st_ts = fixture("stripe").ts
+    st_body = fixture("stripe").body
+    old, new = "whsec_old_secret", ST_SECRET
+    tag = lambda secret: mac_of("stripe", f"{st_ts}.".encode() + st_body, secret=secret).hex()
+    pair = f"t={st_ts},v1={tag(old)},v1={tag(new)}"
+    sh = signed("shopify")
+    sh_sig = header(sh, "X-Shopify-Hmac-Sha256")
+    groups = [
+        [v("replay-key-github", "github", OK),
+         v("replay-key-github-upper-hex", "github", OK,
+           headers=set_header(gh, "X-Hub-Signature-256", "sha256=" + gh_sig[7:].upper())),
+         v("replay-key-github-delivery-id-changed", "github", OK,
+           headers=set_header(gh, "X-GitHub-Delivery", "a-fresh-id"), id="a-fresh-id",
+           note="the delivery id is not signed: a replay with a fresh id has the same key")],
+        [v("replay-key-stripe-rotation-pair", "stripe", OK, secrets=[old, new],
+           headers=[["Stripe-Signature", pair]]),
+         v("replay-key-stripe-rotation-other-v1-only", "stripe", OK, secrets=[old, new], matched=1,
+           headers=[["Stripe-Signature", f"t={st_ts},v1={tag(new)}"]]),
+         v("replay-key-stripe-entries-reordered-and-extra", "stripe", OK, secrets=[old, new],
+           headers=[["Stripe-Signature", f"v0={tag(old)},v1={tag(old)},scheme=x,t={st_ts}"]])],
+        [v("replay-key-shopify", "shopify", OK),
+         v("replay-key-shopify-unpadded", "shopify", OK,
+           headers=set_header(sh, "X-Shopify-Hmac-Sha256", sh_sig.rstrip("=")))],
+    ]
+    different = v("replay-key-github-other-body", "github", OK, body=b"{}", headers=signed("github", body=b"{}"))
+    keys = [{c["expect_replay_key"] for c in group} for group in groups]
+    assert all(len(k) == 1 for k in keys), keys
+    assert len({next(iter(k)) for k in keys} | {different["expect_replay_key"]}) == len(groups) + 1
+    return [c for group in groups for c in group] + [different]
+
+
 def own_cases() -> list[dict]:
     return [*cases_header_lookup(), *cases_missing(), *cases_limits(), *cases_non_utf8_headers(),
             *cases_t_header(), *cases_window(), *cases_signature_encoding(), *cases_standard_webhooks(),
             *cases_bodies(), *cases_secrets_and_arguments(), *cases_s2s(), *cases_akashicpay(), *cases_custom(),
-            *cases_edges(), *cases_adversarial()]
+            *cases_edges(), *cases_adversarial(), *cases_replay_key()]
 
 
 # --------------------------------------------------------------------------- sign cases
@@ -1936,10 +1983,11 @@ def self_check(cases: list[dict], sign_cases: list[dict]) -> None:
                      if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", n)]
     for c in cases:
         assert c["expect"] in CODES, c["name"]
-        code, index, delivery, ts = verify(c)
+        code, index, delivery, ts, key, id_signed = verify(c)
         got = {"expect": code}
         if code == OK:
-            got.update(matched_secret=index, expect_id=delivery, expect_timestamp=ts)
+            got.update(matched_secret=index, expect_id=delivery, expect_timestamp=ts, expect_replay_key=key,
+                       expect_id_signed=id_signed)
         for field, value in got.items():
             if field in c and c[field] != value:
                 problems.append(f"case {c['name']}: {field} is {c[field]!r}, reference gives {value!r}")

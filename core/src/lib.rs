@@ -24,6 +24,7 @@
 //!   constant-time comparison (`subtle`);
 //! - [`RequestLine`] (`request.rs`): the method and path UnknownPay S2S signs;
 //! - [`Verifier`] and the window options (`verifier.rs`), [`sign`] (`sign.rs`);
+//! - [`ReplayKey`] (`replay.rs`): what to de-duplicate a delivery on;
 //! - [`compact`] (`compact.rs`): a result as one integer, for PHP and Node;
 //! - [`canonical_json`] (`canonical_json.rs`, feature `alloc`): AkashicPay's
 //!   canonical JSON;
@@ -57,6 +58,7 @@ mod headers;
 mod mac;
 mod parse;
 mod profile;
+mod replay;
 mod request;
 mod scheme;
 mod sign;
@@ -74,6 +76,7 @@ pub use headers::{MAX_HEADER_LEN, header_name_matches};
 pub use mac::{MacKey, TAG_LEN, Tag};
 pub use parse::{MAX_ENTRIES, MAX_TIMESTAMP_DIGITS};
 pub use profile::{CustomProfile, Format, KeyEncoding, Profile};
+pub use replay::ReplayKey;
 pub use request::RequestLine;
 pub use scheme::MAX_DECODED_SECRET_LEN;
 pub use sign::{Header, SignOptions, SignedHeaders, sign};

@@ -4,9 +4,10 @@ use core::fmt;
 
 use crate::Error;
 use crate::headers::{self, Slot};
-use crate::mac::MacKey;
+use crate::mac::{MacKey, TAG_LEN};
 use crate::parse::{self, Candidates};
 use crate::profile::Profile;
+use crate::replay::ReplayKey;
 use crate::request::RequestLine;
 use crate::scheme::{self, BodyBytes, Layout, Message, Signed, Syntax};
 
@@ -143,8 +144,17 @@ pub struct Verified<'h> {
     /// The signed timestamp, for schemes that have one.
     pub timestamp: Option<u64>,
     /// The delivery id header (`webhook-id`, `X-GitHub-Delivery`…), if the
-    /// scheme has one and it was sent: what to de-duplicate replays on.
+    /// scheme has one and it was sent, as sent. Only when [`id_signed`]
+    /// (Standard Webhooks) is it covered by the MAC; otherwise a replay can
+    /// carry any id: de-duplicate on [`replay_key`](Verified::replay_key).
+    ///
+    /// [`id_signed`]: Verified::id_signed
     pub id: Option<&'h str>,
+    /// True if the MAC covers `id` (Standard Webhooks / Svix only).
+    pub id_signed: bool,
+    /// What to de-duplicate this delivery on: derived from the MACed bytes
+    /// only ([`ReplayKey`]).
+    pub replay_key: ReplayKey,
 }
 
 /// The header names a [`Verifier`] reads, from [`Verifier::wanted_headers`].
@@ -380,13 +390,30 @@ impl Verifier {
             path_and_query,
             body_sha256: &body_sha256,
         };
-        self.first_match(&message, &candidates)
-            .map(|secret_index| Verified { scheme: self.profile.name(), secret_index, timestamp, id })
-            .ok_or(Error::SignatureMismatch)
+        let (secret_index, first_tag) = self.first_match(&message, &candidates).ok_or(Error::SignatureMismatch)?;
+        let scheme = self.profile.name();
+        Ok(Verified {
+            scheme,
+            secret_index,
+            timestamp,
+            id,
+            id_signed: layout.signed == Signed::IdDotTimestampDotBody,
+            replay_key: ReplayKey::derive(scheme, &first_tag),
+        })
     }
 
-    fn first_match(&self, message: &Message<'_>, candidates: &Candidates) -> Option<usize> {
-        self.keys.iter().map_while(Option::as_ref).position(|key| message.mac(key).matches_any(candidates.as_slice()))
+    /// The index of the first secret whose MAC matches a candidate, with the
+    /// first secret's tag (always computed: it keys the replay key).
+    fn first_match(&self, message: &Message<'_>, candidates: &Candidates) -> Option<(usize, [u8; TAG_LEN])> {
+        let mut first_tag = None;
+        for (index, key) in self.keys.iter().map_while(Option::as_ref).enumerate() {
+            let tag = message.mac(key);
+            let first = *first_tag.get_or_insert_with(|| tag.to_bytes());
+            if tag.matches_any(candidates.as_slice()) {
+                return Some((index, first));
+            }
+        }
+        None
     }
 }
 

@@ -6,7 +6,7 @@
 
 use hooksig::{Error, Profile, RequestLine, SignOptions, Verifier};
 use hooksig_testdata::{
-    Value, body, check_verified, expected_headers, headers, run_all, same_headers, section, vectors,
+    Value, body, check_replay, check_verified, expected_headers, headers, run_all, same_headers, section, vectors,
 };
 
 mod common;
@@ -30,14 +30,15 @@ fn run_case(case: &Value) -> Result<(), String> {
             let line = RequestLine::from_parts(request["method"].as_str(), request["path_and_query"].as_str())?;
             verifier
                 .verify_request(&headers, &body, line, now)
-                .map(|v| (v.secret_index, v.timestamp, v.id.map(str::to_owned)))
+                .map(|v| (v.secret_index, v.timestamp, v.id.map(str::to_owned), v.replay_key.to_hex(), v.id_signed))
         });
     let expect = case["expect"].as_str().unwrap();
     if code(&result) != expect {
         return Err(format!("expected {expect}, got {}", code(&result)));
     }
-    if let Ok((index, timestamp, id)) = result {
+    if let Ok((index, timestamp, id, replay_key, id_signed)) = result {
         check_verified(case, index, timestamp, id.as_deref())?;
+        check_replay(case, core::str::from_utf8(&replay_key).unwrap(), id_signed)?;
     }
     Ok(())
 }

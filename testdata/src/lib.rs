@@ -140,6 +140,26 @@ pub fn check_verified(
     Ok(())
 }
 
+/// Checks a result's replay key (lowercase hex) and `id_signed` against the
+/// case's `expect_replay_key` / `expect_id_signed`, when the case has them.
+/// The replay key is a hash of a tag, not a tag: plain comparison is fine.
+///
+/// # Errors
+/// A message saying which field differs.
+pub fn check_replay(case: &Value, replay_key_hex: &str, id_signed: bool) -> Result<(), String> {
+    if let Some(want) = case.get("expect_replay_key")
+        && want.as_str() != Some(replay_key_hex)
+    {
+        return Err(format!("replay_key {replay_key_hex}, expected {want}"));
+    }
+    if let Some(want) = case.get("expect_id_signed")
+        && want.as_bool() != Some(id_signed)
+    {
+        return Err(format!("id_signed {id_signed}, expected {want}"));
+    }
+    Ok(())
+}
+
 /// The same headers in the same order: names compared as text, values
 /// (signatures) with `subtle`, as every MAC comparison in this project is.
 #[must_use]

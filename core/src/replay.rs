@@ -1,0 +1,58 @@
+//! The replay key: what to de-duplicate a verified delivery on.
+//!
+//! `ReplayKey = SHA-256("hooksig/replay-key/v1" 0x00 scheme 0x00 T0)`, where
+//! `T0` is the HMAC of the signed message under the verifier's FIRST secret.
+//! `verify` always computes `T0` (the first secret is always tried first), so
+//! the key costs one SHA-256 of 2 blocks, never a second pass over the body.
+//!
+//! It depends only on MACed bytes, so every spelling of one signed delivery
+//! (hex case, base64 padding, entry order, extra entries, unsigned headers
+//! changed, either `v1` of a rotation pair) gives the same key, and a
+//! different signed message a different one. Two processes configured with
+//! the same secrets (same first secret) compute the same key. The key is a
+//! hash of a tag, not a tag: it is not a valid signature of anything, and
+//! storing it (in Redis, in logs) reveals no MAC.
+
+use core::fmt;
+
+use sha2::Digest;
+
+use crate::mac::TAG_LEN;
+
+/// The domain-separation prefix (versioned: a change of derivation changes it).
+const DOMAIN: &[u8] = b"hooksig/replay-key/v1\0";
+
+/// 32 bytes derived from the signed message; see the module documentation.
+#[derive(Copy, Clone, PartialEq, Eq, Hash)]
+pub struct ReplayKey([u8; TAG_LEN]);
+
+impl ReplayKey {
+    pub(crate) fn derive(scheme: &str, first_secret_tag: &[u8; TAG_LEN]) -> ReplayKey {
+        let mut hash = sha2::Sha256::new();
+        hash.update(DOMAIN);
+        hash.update(scheme.as_bytes());
+        hash.update([0]);
+        hash.update(first_secret_tag);
+        ReplayKey(hash.finalize().into())
+    }
+
+    /// The 32 bytes.
+    #[must_use]
+    pub const fn as_bytes(&self) -> &[u8; TAG_LEN] {
+        &self.0
+    }
+
+    /// Lowercase hex, 64 ASCII bytes: the text every binding exposes
+    /// (`replay_key`, `replayKey`, `->replayKey`).
+    #[must_use]
+    pub fn to_hex(&self) -> [u8; 2 * TAG_LEN] {
+        crate::encoding::encode_hex(&self.0)
+    }
+}
+
+impl fmt::Debug for ReplayKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let hex = self.to_hex();
+        write!(f, "ReplayKey({})", core::str::from_utf8(&hex).unwrap_or_default())
+    }
+}
