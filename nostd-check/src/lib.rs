@@ -11,7 +11,12 @@ pub extern "C" fn hooksig_nostd_check() -> i32 {
     let headers = [("X-Hub-Signature-256", "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17")];
     let verified = Verifier::new(Profile::GitHub, &["It's a Secret to Everybody"])
         .and_then(|v| v.verify(&headers, b"Hello, World!", 0));
-    let signed = hooksig::sign(&Profile::Stripe, b"whsec_test", b"{}", Some(1), None);
+    let signed = hooksig::sign(
+        &Profile::Stripe,
+        b"whsec_test",
+        b"{}",
+        hooksig::SignOptions { timestamp: Some(1), ..Default::default() },
+    );
     i32::from(verified.is_err() || signed.is_err())
 }
 
