@@ -348,7 +348,7 @@ def write_report(cfg: Config, res: Results, out: Path, started: float) -> None:
             pkgs = ", ".join(f"{k} {v}" for k, v in sorted(meta.get("packages", {}).items()))
             lines.append(f"| {lang} | {meta.get('runtime', '?')}{'; ' + pkgs if pkgs else ''} |")
     lines += ["", "## Headline (the README's table)", "", *headline_table(res)]
-    lines += ["", "## Targets (DESIGN.md \"Performance\")", "", "| target | measured | met |", "|---|---:|---|"]
+    lines += ["", "## Targets (README \"Performance\")", "", "| target | measured | met |", "|---|---:|---|"]
     tg = targets(res)
     for t in tg:
         lines.append(f"| {t.what} | {t.measured} | {'yes' if t.ok else 'NO' if t.ok is False else '–'} |")
