@@ -38,7 +38,7 @@ pub const COMPACT_DOES_NOT_FIT: i64 = -1000;
 /// The negative number for `error` (`-1` for `MISSING_HEADER` …).
 #[must_use]
 pub fn compact_error(error: Error) -> i64 {
-    let position = Error::ALL.iter().position(|e| *e == error).unwrap_or(Error::ALL.len() - 1);
+    let position = Error::ALL.iter().position(|e| *e == error).unwrap_or_default();
     -1 - i64::try_from(position).unwrap_or(0)
 }
 

@@ -40,11 +40,19 @@ pub enum Error {
     /// A caught panic in a binding. The core never produces it; it exists so
     /// that every language has the same closed set of codes.
     Internal,
+    /// The delivery verified, but its replay key was already claimed: it was
+    /// (or is being) processed. Answer 200 so the sender stops retrying, and
+    /// do not run the handler again.
+    DuplicateDelivery,
+    /// The replay store could not answer (Redis down, the local store full of
+    /// unexpired claims). Fail closed: never accept; answer 503 so the sender
+    /// retries later.
+    ReplayStoreUnavailable,
 }
 
 impl Error {
     /// Every error, in code order; handy for bindings and documentation.
-    pub const ALL: [Error; 10] = [
+    pub const ALL: [Error; 12] = [
         Error::MissingHeader,
         Error::MalformedHeader,
         Error::NoSignature,
@@ -55,6 +63,8 @@ impl Error {
         Error::MalformedBody,
         Error::InvalidArgument,
         Error::Internal,
+        Error::DuplicateDelivery,
+        Error::ReplayStoreUnavailable,
     ];
 
     /// The stable machine-readable code, e.g. `"SIGNATURE_MISMATCH"`.
@@ -71,6 +81,8 @@ impl Error {
             Error::MalformedBody => "MALFORMED_BODY",
             Error::InvalidArgument => "INVALID_ARGUMENT",
             Error::Internal => "INTERNAL",
+            Error::DuplicateDelivery => "DUPLICATE_DELIVERY",
+            Error::ReplayStoreUnavailable => "REPLAY_STORE_UNAVAILABLE",
         }
     }
 
@@ -91,6 +103,8 @@ impl Error {
             Error::MissingHeader | Error::MalformedHeader | Error::NoSignature | Error::MalformedBody => 400,
             Error::SignatureMismatch | Error::TimestampTooOld | Error::TimestampInFuture => 401,
             Error::InvalidSecret | Error::InvalidArgument | Error::Internal => 500,
+            Error::DuplicateDelivery => 200,
+            Error::ReplayStoreUnavailable => 503,
         }
     }
 
@@ -110,6 +124,8 @@ impl Error {
             Error::MalformedBody => "the body cannot be parsed as the scheme requires",
             Error::InvalidArgument => "invalid argument (unknown profile, bad option or missing value)",
             Error::Internal => "internal error (a bug in hooksig; please report it)",
+            Error::DuplicateDelivery => "duplicate delivery: this signed delivery was already claimed",
+            Error::ReplayStoreUnavailable => "the replay store is unavailable: the delivery was not accepted",
         }
     }
 }

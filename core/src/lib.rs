@@ -80,7 +80,9 @@ pub use replay::ReplayKey;
 pub use request::RequestLine;
 pub use scheme::MAX_DECODED_SECRET_LEN;
 pub use sign::{Header, SignOptions, SignedHeaders, sign};
-pub use verifier::{DEFAULT_WINDOW, MAX_SECRETS, MAX_WINDOW, Tolerance, Verified, Verifier, WantedHeaders, WindowArg};
+pub use verifier::{
+    DEFAULT_RETENTION, DEFAULT_WINDOW, MAX_SECRETS, MAX_WINDOW, Tolerance, Verified, Verifier, WantedHeaders, WindowArg,
+};
 
 /// The crate version, for bindings' `version()` functions.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -18,6 +18,11 @@ pub const MAX_SECRETS: usize = 8;
 /// this number is written.
 pub const DEFAULT_WINDOW: u64 = 300;
 
+/// How long a replay claim is kept, in seconds, when the window cannot bound
+/// it (a profile without a timestamp, or the window disabled): 7 days, longer
+/// than any provider here retries. A replay after that is accepted again.
+pub const DEFAULT_RETENTION: u64 = 7 * 24 * 3600;
+
 /// The largest window side accepted from options: one year (366 days). A
 /// larger value is almost certainly a unit mistake (milliseconds); to switch
 /// the check off, disable it explicitly.
@@ -232,6 +237,18 @@ impl Verifier {
     pub const fn with_tolerance(mut self, tolerance: Tolerance) -> Verifier {
         self.tolerance = tolerance;
         self
+    }
+
+    /// How long (seconds) a replay claim for a delivery this verifier
+    /// accepted must be kept: `past + future` for a timestamped profile with a
+    /// window (after that the window itself rejects the replay; at least 1 s),
+    /// else `retention` (`None`: [`DEFAULT_RETENTION`]).
+    #[must_use]
+    pub fn replay_ttl(&self, retention: Option<u64>) -> u64 {
+        match self.tolerance {
+            Tolerance::Window { past, future } if self.profile.has_timestamp() => past.saturating_add(future).max(1),
+            _ => retention.unwrap_or(DEFAULT_RETENTION),
+        }
     }
 
     /// The profile this verifier checks.
@@ -474,6 +491,17 @@ mod tests {
         let signed = crate::sign(&Profile::GitHub, b"k", b"{}", crate::SignOptions::default())?;
         let pairs: std::vec::Vec<(&str, &str)> = signed.iter().map(|h| (h.name(), h.value())).collect();
         assert_eq!(github.verify_request(&pairs, b"{}", Some(line), 0).map(|v| v.secret_index), Ok(0));
+        Ok(())
+    }
+
+    #[test]
+    fn replay_ttl_is_the_window_or_the_retention() -> Result<(), Error> {
+        assert_eq!(Verifier::new(Profile::Stripe, &["s"])?.replay_ttl(None), 2 * DEFAULT_WINDOW);
+        let narrow = Verifier::new(Profile::Slack, &["s"])?.with_tolerance(Tolerance::Window { past: 0, future: 0 });
+        assert_eq!(narrow.replay_ttl(None), 1);
+        let off = Verifier::new(Profile::Stripe, &["s"])?.with_tolerance(Tolerance::Disabled);
+        assert_eq!(off.replay_ttl(Some(60)), 60);
+        assert_eq!(Verifier::new(Profile::GitHub, &["s"])?.replay_ttl(None), DEFAULT_RETENTION);
         Ok(())
     }
 
