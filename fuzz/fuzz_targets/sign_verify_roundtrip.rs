@@ -1,4 +1,4 @@
-//! Whatever `sign` (or `sign_request`) accepts, `verify` accepts with the
+//! Whatever `sign` accepts, `verify` accepts with the
 //! same secret, timestamp and id; and flipping one bit of what the MAC
 //! covers (body, tag, timestamp, Standard Webhooks id) or of the key makes
 //! it `SIGNATURE_MISMATCH` (AkashicPay: unless the canonical JSON is
@@ -10,7 +10,7 @@
 //! id, method, path_and_query.
 #![no_main]
 
-use hooksig::{KeyEncoding, Profile, Tolerance, Verifier, canonical_json};
+use hooksig::{KeyEncoding, Profile, RequestLine, SignOptions, Tolerance, Verifier, canonical_json};
 use hooksig_fuzz::{Reader, assert_core_code, reference};
 use libfuzzer_sys::fuzz_target;
 
@@ -27,19 +27,14 @@ fn displayed_secret(profile: &Profile, key: &[u8]) -> Vec<u8> {
 
 struct Case<'a> {
     profile: Profile,
-    method: &'a str,
-    path: &'a str,
+    line: Option<RequestLine<'a>>,
     now: u64,
 }
 
 impl Case<'_> {
     fn verify(&self, key: &[u8], headers: &Headers, body: &[u8], tolerance: Tolerance) -> Result<(), hooksig::Error> {
         let verifier = Verifier::new(self.profile, &[displayed_secret(&self.profile, key)])?.with_tolerance(tolerance);
-        if self.profile.signs_request() {
-            verifier.verify_request(headers, body, self.method, self.path, self.now).map(|_| ())
-        } else {
-            verifier.verify(headers, body, self.now).map(|_| ())
-        }
+        verifier.verify_request(headers, body, self.line, self.now).map(|_| ())
     }
 
     fn must_mismatch(&self, key: &[u8], headers: &Headers, body: &[u8], tolerance: Tolerance, what: &str) {
@@ -61,11 +56,9 @@ fuzz_target!(|data: &[u8]| {
     let path = r.text().unwrap_or_default();
     let secret = displayed_secret(&profile, key);
 
-    let signed = if profile.signs_request() {
-        hooksig::sign_request(&secret, method, path, body, ts, Some(id.unwrap_or("key")))
-    } else {
-        hooksig::sign(&profile, &secret, body, Some(ts), id)
-    };
+    let line = RequestLine::new(method, path).ok();
+    let key_id = profile.signs_request().then_some("key");
+    let signed = hooksig::sign(&profile, &secret, body, SignOptions { timestamp: Some(ts), id, request: line, key_id });
     let headers: Headers = match signed {
         Ok(h) => h.iter().map(|h| (h.name().to_owned(), h.value().to_owned())).collect(),
         Err(e) => {
@@ -78,20 +71,16 @@ fuzz_target!(|data: &[u8]| {
     };
 
     // 1. The round trip.
-    let case = Case { profile, method, path, now: ts };
+    let case = Case { profile, line, now: ts };
     let verifier = Verifier::new(profile, &[&secret]).expect("sign accepted this secret");
-    let verified = if profile.signs_request() {
-        verifier.verify_request(&headers, body, method, path, ts)
-    } else {
-        verifier.verify(&headers, body, ts)
-    };
+    let verified = verifier.verify_request(&headers, body, line, ts);
     let verified = match verified {
         Ok(v) => v,
         Err(e) => panic!("signed delivery rejected: {} {headers:?}", e.code()),
     };
     assert_eq!(verified.secret_index, 0);
     assert_eq!(verified.timestamp, profile.has_timestamp().then_some(ts));
-    if !profile.signs_request() {
+    {
         assert_eq!(verified.id, id);
     }
 

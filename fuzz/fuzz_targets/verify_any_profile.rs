@@ -1,4 +1,4 @@
-//! `verify` (and `verify_request`) of any profile, built-in or custom, with
+//! `verify_request` (with or without a request line) of any profile, built-in or custom, with
 //! arbitrary secrets, headers, body, clock and window: never panics, always
 //! returns OK or one of the DESIGN.md codes, and an OK is consistent.
 //!
@@ -8,7 +8,7 @@
 //! pairs to the end.
 #![no_main]
 
-use hooksig::{Profile, Tolerance, Verifier};
+use hooksig::{Profile, RequestLine, Tolerance, Verifier};
 use hooksig_fuzz::{Reader, assert_core_code};
 use libfuzzer_sys::fuzz_target;
 
@@ -44,10 +44,12 @@ fuzz_target!(|data: &[u8]| {
     for (name, _) in &headers {
         let _ = verifier.wants_header(name);
     }
-    let result = if method.is_empty() {
-        verifier.verify(&headers, body, now)
-    } else {
-        verifier.verify_request(&headers, body, method, path, now)
+    let result = match RequestLine::from_parts(
+        (!method.is_empty()).then_some(method),
+        Some(path).filter(|_| !method.is_empty()),
+    ) {
+        Ok(line) => verifier.verify_request(&headers, body, line, now),
+        Err(e) => Err(e),
     };
     match result {
         Err(e) => assert_core_code(e),
