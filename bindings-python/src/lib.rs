@@ -4,28 +4,31 @@
 //! (`hooksig`), the core's `Error` out as `hooksig.VerificationError` with the
 //! same `.code`. Every argument is taken as a plain object and converted here,
 //! so a wrong type, a negative or huge integer or an unknown keyword is
-//! `INVALID_ARGUMENT` too, never a bare `TypeError`/`OverflowError`.
+//! `INVALID_ARGUMENT` too, never a bare `TypeError`/`OverflowError`. Window
+//! options go to the core as they were given (`Tolerance::from_args`), the
+//! request line as its two optional parts (`RequestLine::from_parts`).
 //!
-//! Bodies (`bytes`, `str`, or any C-contiguous byte buffer) are read in place.
-//! The GIL is released while the core hashes a body of [`GIL_MINSIZE`] bytes or
-//! more, but only over memory no Python code can change: `bytes`, `str` (its
-//! UTF-8 form) and a `memoryview` of `bytes`. A large mutable buffer
-//! (`bytearray`, a `memoryview` of one, `array`…) is copied first, so another
-//! thread writing to it can never race with the hash; a small one is read in
-//! place with the GIL held.
+//! Secrets and headers are not copied: the `str`/`bytes` objects are held and
+//! their bytes lent to the core (both are immutable, so this holds with the GIL
+//! released too). Bodies (`bytes`, `str`, or any C-contiguous byte buffer) are
+//! read in place. The GIL is released while the core hashes a body of
+//! [`GIL_MINSIZE`] bytes or more, but only over memory no Python code can
+//! change: `bytes`, `str` (its UTF-8 form) and a `memoryview` of `bytes`. A
+//! large mutable buffer (`bytearray`, a `memoryview` of one, `array`…) is copied
+//! first, so another thread writing to it can never race with the hash; a small
+//! one is read in place with the GIL held.
 //!
-//! `explain` is the core's `explain` the same way: every header (not only the
-//! profile's), the verdict and findings copied into frozen `Explanation` and
-//! `Finding` objects.
+//! `explain` returns the core's one serialisation, `Explanation::to_json()`;
+//! the package's `__init__.py` reads it into frozen `Explanation`/`Finding`s.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use hooksig::{Error, Explanation, FieldValue, Finding, Profile, SignedHeaders, Tolerance, Verifier};
+use hooksig::{Error, Profile, RequestLine, SignOptions, Tolerance, Verifier, WindowArg};
 use pyo3::buffer::PyBuffer;
 use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyByteArray, PyBytes, PyDict, PyInt, PyList, PyMemoryView, PyString, PyTuple};
+use pyo3::types::{PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMemoryView, PyString, PyTuple};
 
 /// Bodies at least this long are hashed with the GIL released (4 KiB; CPython's
 /// `hashlib` uses 2 KiB, and a webhook MAC is a little more work than one hash).
@@ -78,15 +81,19 @@ impl<T, E: Into<PyErr>> OrInvalid<T> for Result<T, E> {
 
 // ---- argument conversion ----------------------------------------------------
 
+/// A keyword argument: `None` = not given; `Some(obj)` may hold Python `None`.
+type Arg<'py> = Option<Bound<'py, PyAny>>;
+/// A header's `(name, value)` objects, held.
+type Pair<'py> = (Bound<'py, PyAny>, Bound<'py, PyAny>);
+
 /// The keyword-only options of a call, taken from `**kwargs` so that an unknown
-/// keyword is `INVALID_ARGUMENT` as well. `None` = not given; `Some(obj)` may
-/// hold Python `None`.
+/// keyword is `INVALID_ARGUMENT` as well.
 fn options<'py, const N: usize>(
     py: Python<'py>,
     kwargs: Option<&Bound<'py, PyDict>>,
     names: [&str; N],
-) -> PyResult<[Option<Bound<'py, PyAny>>; N]> {
-    let mut slots: [Option<Bound<'py, PyAny>>; N] = std::array::from_fn(|_| None);
+) -> PyResult<[Arg<'py>; N]> {
+    let mut slots: [Arg<'py>; N] = std::array::from_fn(|_| None);
     for (key, value) in kwargs.into_iter().flat_map(PyDictMethods::iter) {
         let key = key.cast::<PyString>().or_invalid(py)?.to_str().or_invalid(py)?;
         let slot = slots.iter_mut().zip(names).find(|(_, name)| *name == key).map(|(slot, _)| slot);
@@ -104,17 +111,13 @@ fn uint(obj: &Bound<'_, PyAny>) -> PyResult<u64> {
     obj.extract::<u64>().or_invalid(py)
 }
 
-/// An optional `uint`: absent or `None` is `None`.
-fn opt_uint(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<u64>> {
-    obj.filter(|obj| !obj.is_none()).map(uint).transpose()
-}
-
 fn text<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<&'a str> {
     obj.cast::<PyString>().or_invalid(obj.py())?.to_str().or_invalid(obj.py())
 }
 
-fn opt_text<'a>(obj: Option<&'a Bound<'_, PyAny>>) -> PyResult<Option<&'a str>> {
-    obj.filter(|obj| !obj.is_none()).map(text).transpose()
+/// An optional argument: absent or `None` is `None`.
+fn opt<'a, 'py, T>(arg: &'a Arg<'py>, f: impl FnOnce(&'a Bound<'py, PyAny>) -> PyResult<T>) -> PyResult<Option<T>> {
+    arg.as_ref().filter(|obj| !obj.is_none()).map(f).transpose()
 }
 
 /// A `str` (as UTF-8) or `bytes`: header names and values, secrets.
@@ -130,81 +133,73 @@ fn profile(obj: &Bound<'_, PyAny>) -> PyResult<Profile> {
 }
 
 /// Unix seconds: the given `now`, or the system clock when absent or `None`.
-fn now_or_clock(now: Option<&Bound<'_, PyAny>>) -> PyResult<u64> {
-    match now.filter(|now| !now.is_none()) {
-        Some(now) => uint(now),
-        None => Ok(SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_secs())),
-    }
+fn now_or_clock(now: &Arg<'_>) -> PyResult<u64> {
+    let clock = || SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_secs());
+    Ok(opt(now, uint)?.unwrap_or_else(clock))
 }
 
-/// One secret (`str`/`bytes`) or an iterable of them. At most one more than
-/// the core accepts is collected, so the core reports the count.
-fn secrets(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Vec<u8>>> {
+/// The optional `method` and `path_and_query`, checked by the core.
+fn request_line<'a>(py: Python<'_>, method: &'a Arg<'_>, path: &'a Arg<'_>) -> PyResult<Option<RequestLine<'a>>> {
+    RequestLine::from_parts(opt(method, text)?, opt(path, text)?).or_raise(py)
+}
+
+/// One secret (`str`/`bytes`) or an iterable of them, held (never copied). At
+/// most one more than the core accepts is collected, so the core reports the count.
+fn secrets<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Vec<Bound<'py, PyAny>>> {
     let py = obj.py();
     if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() {
-        return Ok(vec![bytes_of(obj)?.to_vec()]);
+        return Ok(vec![obj.clone()]);
     }
-    obj.try_iter()
-        .or_invalid(py)?
-        .take(hooksig::MAX_SECRETS + 1)
-        .map(|secret| bytes_of(&secret.or_invalid(py)?).map(<[u8]>::to_vec))
-        .collect()
+    obj.try_iter().or_invalid(py)?.take(hooksig::MAX_SECRETS + 1).map(|s| s.or_invalid(py)).collect()
 }
 
-/// The window options, mapped by the core (`tolerance` absent = the default).
-fn tolerance(
-    tolerance: Option<&Bound<'_, PyAny>>,
-    past: Option<&Bound<'_, PyAny>>,
-    future: Option<&Bound<'_, PyAny>>,
-    py: Python<'_>,
-) -> PyResult<Tolerance> {
-    let seconds = match tolerance {
-        None => match Tolerance::DEFAULT {
-            Tolerance::Window { past, .. } => Some(past),
-            Tolerance::Disabled => None,
-        },
-        Some(given) => opt_uint(Some(given))?,
-    };
-    Tolerance::from_options(seconds, opt_uint(past)?, opt_uint(future)?).or_raise(py)
+/// A window option as the caller wrote it; the core decides what it means.
+fn window_arg(arg: &Arg<'_>) -> WindowArg {
+    match arg {
+        None => WindowArg::Absent,
+        Some(obj) if obj.is_none() => WindowArg::Null,
+        Some(obj) if obj.is_instance_of::<PyBool>() => WindowArg::Invalid,
+        Some(obj) if obj.is_instance_of::<PyInt>() => obj.extract().map_or(WindowArg::Invalid, WindowArg::Int),
+        Some(obj) => obj.cast::<PyFloat>().map_or(WindowArg::Invalid, |x| WindowArg::Float(x.value())),
+    }
 }
 
-fn build(
-    profile_obj: &Bound<'_, PyAny>,
-    secrets_obj: &Bound<'_, PyAny>,
-    window: [Option<Bound<'_, PyAny>>; 3],
-) -> PyResult<Verifier> {
+/// `tolerance`, `past`, `future`, mapped by the core.
+fn tolerance(py: Python<'_>, window: &[Arg<'_>; 3]) -> PyResult<Tolerance> {
+    let [tolerance, past, future] = window.each_ref().map(window_arg);
+    Tolerance::from_args(tolerance, past, future).or_raise(py)
+}
+
+fn build(profile_obj: &Bound<'_, PyAny>, secrets_obj: &Bound<'_, PyAny>, window: &[Arg<'_>; 3]) -> PyResult<Verifier> {
     let py = profile_obj.py();
     let profile = profile(profile_obj)?;
-    let secrets = secrets(secrets_obj)?;
-    let [tol, past, future] = window;
-    let tolerance = tolerance(tol.as_ref(), past.as_ref(), future.as_ref(), py)?;
+    let held = secrets(secrets_obj)?;
+    let secrets = held.iter().map(bytes_of).collect::<PyResult<Vec<_>>>()?;
+    let tolerance = tolerance(py, window)?;
     Verifier::new(profile, &secrets).map(|v| v.with_tolerance(tolerance)).or_raise(py)
 }
 
-/// The `(name, value)` objects the verifier's profile reads, picked out of any
-/// header shape `each_header` takes (names the profile does not read are
-/// skipped without looking at their values, so environ entries such as
-/// `wsgi.input` are fine), each held by one strong reference: nothing is
-/// copied, `borrowed` lends their bytes to the core.
-fn wanted_headers<'py>(
-    verifier: &Verifier,
+/// The `(name, value)` objects of any header shape `each_header` takes for
+/// which `keep(name, value)` holds, each held by one strong reference: nothing
+/// is copied, `borrowed` lends their bytes to the core.
+fn held_headers<'py>(
     headers: &Bound<'py, PyAny>,
-) -> PyResult<Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>> {
-    let wants = verifier.wanted_headers();
-    let mut wanted = Vec::new();
+    keep: impl Fn(&[u8], &Bound<'py, PyAny>) -> bool,
+) -> PyResult<Vec<Pair<'py>>> {
+    let mut held = Vec::new();
     each_header(headers, |name, value| {
-        if wants.contains(bytes_of(name)?) {
-            wanted.push((name.clone(), value.clone()));
+        if keep(bytes_of(name)?, value) {
+            held.push((name.clone(), value.clone()));
         }
         Ok(())
     })?;
-    Ok(wanted)
+    Ok(held)
 }
 
 /// The bytes of `held` headers, borrowed. They stay valid with the GIL
 /// released: `held` keeps each object alive, and neither `str` (whose UTF-8
 /// form is cached in the object) nor `bytes` can change.
-fn borrowed<'a>(held: &'a [(Bound<'_, PyAny>, Bound<'_, PyAny>)]) -> PyResult<Vec<(&'a [u8], &'a [u8])>> {
+fn borrowed<'a>(held: &'a [Pair<'_>]) -> PyResult<Vec<(&'a [u8], &'a [u8])>> {
     held.iter().map(|(name, value)| Ok((bytes_of(name)?, bytes_of(value)?))).collect()
 }
 
@@ -240,7 +235,7 @@ where
 }
 
 /// A `(name, value)` tuple or a `[name, value]` list.
-fn two<'py>(pair: &Bound<'py, PyAny>) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+fn two<'py>(pair: &Bound<'py, PyAny>) -> PyResult<Pair<'py>> {
     let py = pair.py();
     if let Ok(list) = pair.cast::<PyList>()
         && list.len() == 2
@@ -352,6 +347,8 @@ impl PyVerified {
 }
 
 /// A profile with its secrets keyed once; share one per endpoint, across threads.
+/// `tolerance` absent is the default window, `None` disables it; `past`/`future`
+/// override one side.
 #[pyclass(module = "hooksig", name = "Verifier", frozen)]
 struct PyVerifier {
     inner: Verifier,
@@ -360,42 +357,28 @@ struct PyVerifier {
 #[pymethods]
 impl PyVerifier {
     #[new]
-    #[pyo3(signature = (profile, secrets, **kwargs), text_signature = "(profile, secrets, *, tolerance=300, past=None, future=None)")]
+    #[pyo3(signature = (profile, secrets, **kwargs), text_signature = "(profile, secrets, *, tolerance=..., past=None, future=None)")]
     fn new(
         profile: &Bound<'_, PyAny>,
         secrets: &Bound<'_, PyAny>,
         kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
         let window = options(profile.py(), kwargs, ["tolerance", "past", "future"])?;
-        Ok(PyVerifier { inner: build(profile, secrets, window)? })
+        Ok(PyVerifier { inner: build(profile, secrets, &window)? })
     }
 
-    /// Verifies a delivery; raises `VerificationError` on any failure.
-    #[pyo3(signature = (headers, body, **kwargs), text_signature = "($self, headers, body, *, now=None)")]
+    /// Verifies a delivery of any profile; raises `VerificationError` on any
+    /// failure. `method` and `path_and_query` (both or neither) are the request
+    /// line: UnknownPay S2S requires it, the other profiles ignore it.
+    #[pyo3(signature = (headers, body, **kwargs), text_signature = "($self, headers, body, *, method=None, path_and_query=None, now=None)")]
     fn verify(
         &self,
         headers: &Bound<'_, PyAny>,
         body: &Bound<'_, PyAny>,
         kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<PyVerified> {
-        let [now] = options(headers.py(), kwargs, ["now"])?;
-        verify_with(&self.inner, headers, body, None, now.as_ref())
-    }
-
-    /// Verifies a signed request (UnknownPay S2S): the headers, the body and
-    /// the request line exactly as received.
-    #[pyo3(signature = (headers, body, **kwargs), text_signature = "($self, headers, body, *, method, path_and_query, now=None)")]
-    fn verify_request(
-        &self,
-        headers: &Bound<'_, PyAny>,
-        body: &Bound<'_, PyAny>,
-        kwargs: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<PyVerified> {
-        let py = headers.py();
-        let [method, path, now] = options(py, kwargs, ["method", "path_and_query", "now"])?;
-        let method = text(method.as_ref().ok_or_else(|| invalid(py, None))?)?;
-        let path = text(path.as_ref().ok_or_else(|| invalid(py, None))?)?;
-        verify_with(&self.inner, headers, body, Some((method, path)), now.as_ref())
+        let request = options(headers.py(), kwargs, ["method", "path_and_query", "now"])?;
+        verify_with(&self.inner, headers, body, &request)
     }
 
     fn __repr__(&self) -> String {
@@ -403,28 +386,26 @@ impl PyVerifier {
     }
 }
 
-/// `verify`, or `verify_request` when the caller gave a request line.
+/// The one verify path: `Verifier::verify_request` with the request line (if any).
 fn verify_with(
     verifier: &Verifier,
     headers: &Bound<'_, PyAny>,
     body: &Bound<'_, PyAny>,
-    request: Option<(&str, &str)>,
-    now: Option<&Bound<'_, PyAny>>,
+    [method, path, now]: &[Arg<'_>; 3],
 ) -> PyResult<PyVerified> {
     let py = headers.py();
+    let request = request_line(py, method, path)?;
     let now = now_or_clock(now)?;
-    let held = wanted_headers(verifier, headers)?;
+    let wants = verifier.wanted_headers();
+    let held = held_headers(headers, |name, _| wants.contains(name))?;
     let headers = borrowed(&held)?;
-    let verified = with_body(body, |body| match request {
-        None => verifier.verify(&headers, body, now).map(PyVerified::from),
-        Some((method, path)) => verifier.verify_request(&headers, body, method, path, now).map(PyVerified::from),
-    })?;
+    let verified = with_body(body, |body| verifier.verify_request(&headers, body, request, now).map(PyVerified::from))?;
     verified.or_raise(py)
 }
 
 /// One-shot verification (prefer a long-lived `Verifier` in a server).
 #[pyfunction]
-#[pyo3(signature = (profile, secrets, headers, body, **kwargs), text_signature = "(profile, secrets, headers, body, *, now=None, tolerance=300, past=None, future=None)")]
+#[pyo3(signature = (profile, secrets, headers, body, **kwargs), text_signature = "(profile, secrets, headers, body, *, now=None, tolerance=..., past=None, future=None, method=None, path_and_query=None)")]
 fn verify(
     profile: &Bound<'_, PyAny>,
     secrets: &Bound<'_, PyAny>,
@@ -432,26 +413,16 @@ fn verify(
     body: &Bound<'_, PyAny>,
     kwargs: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<PyVerified> {
-    let [now, tol, past, future] = options(profile.py(), kwargs, ["now", "tolerance", "past", "future"])?;
-    let verifier = build(profile, secrets, [tol, past, future])?;
-    verify_with(&verifier, headers, body, None, now.as_ref())
+    let names = ["tolerance", "past", "future", "method", "path_and_query", "now"];
+    let [tol, past, future, method, path, now] = options(profile.py(), kwargs, names)?;
+    let verifier = build(profile, secrets, &[tol, past, future])?;
+    verify_with(&verifier, headers, body, &[method, path, now])
 }
 
-fn header_dict<'py>(py: Python<'py>, headers: Result<Vec<(String, String)>, Error>) -> PyResult<Bound<'py, PyDict>> {
-    let dict = PyDict::new(py);
-    for (name, value) in headers.or_raise(py)? {
-        dict.set_item(name, value)?;
-    }
-    Ok(dict)
-}
-
-fn owned(headers: &SignedHeaders<'_>) -> Vec<(String, String)> {
-    headers.iter().map(|h| (h.name().to_owned(), h.value().to_owned())).collect()
-}
-
-/// The headers `profile`'s provider would send with `body`.
+/// The headers `profile`'s provider would send with `body` (for UnknownPay S2S,
+/// with the request line `method` + `path_and_query`), in order.
 #[pyfunction]
-#[pyo3(signature = (profile, secret, body, **kwargs), text_signature = "(profile, secret, body, *, timestamp=None, id=None)")]
+#[pyo3(signature = (profile, secret, body, **kwargs), text_signature = "(profile, secret, body, *, timestamp=None, id=None, method=None, path_and_query=None, key_id=None)")]
 fn sign<'py>(
     profile: &Bound<'py, PyAny>,
     secret: &Bound<'py, PyAny>,
@@ -459,165 +430,54 @@ fn sign<'py>(
     kwargs: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let py = profile.py();
-    let [timestamp, id] = options(py, kwargs, ["timestamp", "id"])?;
+    let names = ["timestamp", "id", "method", "path_and_query", "key_id"];
+    let [timestamp, id, method, path, key_id] = options(py, kwargs, names)?;
     let profile = self::profile(profile)?;
     let secret = bytes_of(secret)?;
-    let timestamp = opt_uint(timestamp.as_ref())?;
-    let id = opt_text(id.as_ref())?;
-    let signed = with_body(body, |body| hooksig::sign(&profile, secret, body, timestamp, id).map(|h| owned(&h)))?;
-    header_dict(py, signed)
+    let options = SignOptions {
+        timestamp: opt(&timestamp, uint)?,
+        id: opt(&id, text)?,
+        request: request_line(py, &method, &path)?,
+        key_id: opt(&key_id, text)?,
+    };
+    let signed = with_body(body, |body| hooksig::sign(&profile, secret, body, options))?.or_raise(py)?;
+    let dict = PyDict::new(py);
+    for header in signed.iter() {
+        dict.set_item(header.name(), header.value())?;
+    }
+    Ok(dict)
 }
 
-/// The headers of an UnknownPay S2S request (`timestamp` defaults to now).
+/// `hooksig.explain`'s compiled half: `Explanation::to_json()`. Every header is
+/// passed (a misspelt name or another provider's header is a finding); a value
+/// that is not `str`/`bytes` is `INVALID_ARGUMENT` under a name the profile
+/// reads, as in `verify`, and skipped otherwise (a WSGI environ holds
+/// `wsgi.input`…); with no usable verifier (the secrets are the verdict) such
+/// values are all skipped.
 #[pyfunction]
-#[pyo3(signature = (secret, method, path_and_query, body, **kwargs), text_signature = "(secret, method, path_and_query, body, *, timestamp=None, key_id=None)")]
-fn sign_request<'py>(
-    secret: &Bound<'py, PyAny>,
-    method: &Bound<'py, PyAny>,
-    path_and_query: &Bound<'py, PyAny>,
-    body: &Bound<'py, PyAny>,
-    kwargs: Option<&Bound<'py, PyDict>>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let py = secret.py();
-    let [timestamp, key_id] = options(py, kwargs, ["timestamp", "key_id"])?;
-    let secret = bytes_of(secret)?;
-    let method = text(method)?;
-    let path = text(path_and_query)?;
-    let timestamp = now_or_clock(timestamp.as_ref())?;
-    let key_id = opt_text(key_id.as_ref())?;
-    let signed = with_body(body, |body| {
-        hooksig::sign_request(secret, method, path, body, timestamp, key_id).map(|h| owned(&h))
-    })?;
-    header_dict(py, signed)
-}
-
-// ---- explain ----------------------------------------------------------------
-
-/// One cause `explain` found: `code` (e.g. `"SECRET_WHITESPACE"`), `message`
-/// (one line of English) and `fields` (the finding's data, the names the CLI's
-/// `--json` uses).
-#[pyclass(module = "hooksig", name = "Finding", frozen, eq)]
-#[derive(Clone, PartialEq, Eq)]
-struct PyFinding {
-    #[pyo3(get)]
-    code: &'static str,
-    #[pyo3(get)]
-    message: String,
-    fields: Vec<(&'static str, FieldValue)>,
-}
-
-impl From<&Finding> for PyFinding {
-    fn from(finding: &Finding) -> Self {
-        PyFinding { code: finding.code(), message: finding.to_string(), fields: finding.fields() }
-    }
-}
-
-#[pymethods]
-impl PyFinding {
-    /// A new `dict` on each access (the finding itself cannot change).
-    #[getter]
-    fn fields<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let dict = PyDict::new(py);
-        for (name, value) in &self.fields {
-            match value {
-                FieldValue::Text(text) => dict.set_item(name, text)?,
-                FieldValue::Integer(n) => dict.set_item(name, n)?,
-            }
-        }
-        Ok(dict)
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let message = self.message.as_str().into_pyobject(py)?.repr()?;
-        let fields = self.fields(py)?.repr()?;
-        Ok(format!("Finding(code='{}', message={message}, fields={fields})", self.code))
-    }
-}
-
-/// What `explain` found: `verdict` (`"OK"` or the error code `verify` gives),
-/// `secret_index` (when OK) and `findings` (every known cause found).
-#[pyclass(module = "hooksig", name = "Explanation", frozen, eq)]
-#[derive(PartialEq, Eq)]
-struct PyExplanation {
-    #[pyo3(get)]
-    verdict: &'static str,
-    #[pyo3(get)]
-    secret_index: Option<usize>,
-    findings: Vec<PyFinding>,
-}
-
-impl From<&Explanation> for PyExplanation {
-    fn from(explanation: &Explanation) -> Self {
-        PyExplanation {
-            verdict: explanation.verdict_code(),
-            secret_index: explanation.verdict.ok(),
-            findings: explanation.findings.iter().map(PyFinding::from).collect(),
-        }
-    }
-}
-
-#[pymethods]
-impl PyExplanation {
-    /// A new `list` on each access.
-    #[getter]
-    fn findings(&self) -> Vec<PyFinding> {
-        self.findings.clone()
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let findings = self.findings().into_pyobject(py)?.repr()?;
-        let index = self.secret_index.map_or_else(|| "None".to_owned(), |i| i.to_string());
-        Ok(format!("Explanation(verdict='{}', secret_index={index}, findings={findings})", self.verdict))
-    }
-}
-
-/// Every header, for `explain` (it also looks at names the profile does not
-/// read: a close misspelling, another provider's header). A value that is not
-/// `str`/`bytes` is `INVALID_ARGUMENT` under a name the profile reads, as in
-/// `verify`, and skipped otherwise (a WSGI environ holds `wsgi.input`…); with no
-/// usable verifier (the secrets are the verdict) such values are all skipped.
-fn every_header(verifier: Option<&Verifier>, headers: &Bound<'_, PyAny>) -> PyResult<Vec<(Vec<u8>, Vec<u8>)>> {
-    let mut all = Vec::new();
-    each_header(headers, |name, value| {
-        let name = bytes_of(name)?;
-        match bytes_of(value) {
-            Ok(value) => all.push((name.to_vec(), value.to_vec())),
-            Err(err) if verifier.is_some_and(|v| v.wants_header(name)) => return Err(err),
-            Err(_) => {}
-        }
-        Ok(())
-    })?;
-    Ok(all)
-}
-
-/// Why a delivery fails: never raises for a failed verification (the verdict
-/// carries the code), only for unusable arguments.
-#[pyfunction]
-#[pyo3(signature = (profile, secrets, headers, body, **kwargs), text_signature = "(profile, secrets, headers, body, *, now=None, tolerance=300, past=None, future=None, method=None, path_and_query=None)")]
-fn explain(
+#[pyo3(signature = (profile, secrets, headers, body, **kwargs))]
+fn explain_json(
     profile: &Bound<'_, PyAny>,
     secrets: &Bound<'_, PyAny>,
     headers: &Bound<'_, PyAny>,
     body: &Bound<'_, PyAny>,
     kwargs: Option<&Bound<'_, PyDict>>,
-) -> PyResult<PyExplanation> {
+) -> PyResult<String> {
     let py = profile.py();
-    let names = ["now", "tolerance", "past", "future", "method", "path_and_query"];
-    let [now, tol, past, future, method, path] = options(py, kwargs, names)?;
+    let names = ["tolerance", "past", "future", "method", "path_and_query", "now"];
+    let [tol, past, future, method, path, now] = options(py, kwargs, names)?;
     let profile = self::profile(profile)?;
-    let secrets = self::secrets(secrets)?;
-    let tolerance = tolerance(tol.as_ref(), past.as_ref(), future.as_ref(), py)?;
-    let request = match (opt_text(method.as_ref())?, opt_text(path.as_ref())?) {
-        (Some(method), Some(path)) => Some((method, path)),
-        (None, None) => None,
-        _ => return Err(invalid(py, None)),
-    };
-    let now = now_or_clock(now.as_ref())?;
+    let held_secrets = self::secrets(secrets)?;
+    let secrets = held_secrets.iter().map(bytes_of).collect::<PyResult<Vec<_>>>()?;
+    let tolerance = tolerance(py, &[tol, past, future])?;
+    let request = request_line(py, &method, &path)?;
+    let now = now_or_clock(&now)?;
     let verifier = Verifier::new(profile, &secrets).ok();
-    let headers = every_header(verifier.as_ref(), headers)?;
-    let explanation =
-        with_body(body, |body| hooksig::explain(&profile, &secrets, tolerance, &headers, body, request, now))?;
-    Ok(PyExplanation::from(&explanation))
+    let wants = verifier.as_ref().map(Verifier::wanted_headers);
+    let wanted = |name: &[u8]| wants.as_ref().is_some_and(|w| w.contains(name));
+    let held = held_headers(headers, |name, value| wanted(name) || bytes_of(value).is_ok())?;
+    let headers = borrowed(&held)?;
+    with_body(body, |body| hooksig::explain(&profile, &secrets, tolerance, &headers, body, request, now).to_json())
 }
 
 /// The compiled module; `hooksig/__init__.py` re-exports it. It keeps pyo3's
@@ -629,11 +489,8 @@ fn _hooksig(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("VerificationError", m.py().get_type::<VerificationError>())?;
     m.add_class::<PyVerifier>()?;
     m.add_class::<PyVerified>()?;
-    m.add_class::<PyExplanation>()?;
-    m.add_class::<PyFinding>()?;
     m.add_function(wrap_pyfunction!(verify, m)?)?;
     m.add_function(wrap_pyfunction!(sign, m)?)?;
-    m.add_function(wrap_pyfunction!(sign_request, m)?)?;
-    m.add_function(wrap_pyfunction!(explain, m)?)?;
+    m.add_function(wrap_pyfunction!(explain_json, m)?)?;
     Ok(())
 }

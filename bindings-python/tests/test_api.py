@@ -77,8 +77,10 @@ def test_now_defaults_to_the_system_clock() -> None:
     assert verifier.verify(signed(b"x", timestamp=fresh), b"x").timestamp == fresh
     assert verifier.verify(signed(b"x", timestamp=fresh), b"x", now=None).timestamp == fresh
     assert code(lambda: verifier.verify(signed(b"x", timestamp=fresh - 3600), b"x")) == "TIMESTAMP_TOO_OLD"
-    request = hooksig.sign_request("k", "POST", "/v1/pay", b"{}", key_id="key_1")
-    assert abs(int(request["X-Timestamp"]) - fresh) < 3600
+    # Signing never reads the clock (the core has none): a timestamped profile needs one.
+    assert code(lambda: hooksig.sign("unknownpay-s2s", "k", b"{}", method="POST", path_and_query="/")) == (
+        "INVALID_ARGUMENT"
+    )
 
 
 def test_tolerance_options() -> None:
@@ -96,17 +98,67 @@ def test_tolerance_options() -> None:
     assert code(lambda: hooksig.Verifier("standard-webhooks", SECRET, tolerance=None, past=1)) == "INVALID_ARGUMENT"
 
 
-def test_verify_request() -> None:
+def test_tolerance_as_a_whole_float() -> None:
+    """A float that is a whole number is a number of seconds (the core's rule for every language)."""
+    headers, late = signed(b"x"), NOW + 1000
+    assert ANY.Verifier("standard-webhooks", SECRET, tolerance=1000.0).verify(headers, b"x", now=late)
+    assert ANY.Verifier("standard-webhooks", SECRET, past=1000.0).verify(headers, b"x", now=late)
+
+
+BAD_WINDOWS: list[object] = [-1, 1.5, "300", True, 10**30, float("nan"), float("inf"), 366 * 86400 + 1, [300]]
+
+
+@pytest.mark.parametrize("option", ["tolerance", "past", "future"])
+@pytest.mark.parametrize("value", BAD_WINDOWS, ids=repr)
+def test_bad_window_options_are_invalid_argument(option: str, value: object) -> None:
+    headers = signed(b"x")
+    window: dict[str, Any] = {option: value}
+    assert code(lambda: hooksig.Verifier("standard-webhooks", SECRET, **window)) == "INVALID_ARGUMENT"
+    assert code(lambda: hooksig.verify("standard-webhooks", SECRET, headers, b"x", now=NOW, **window)) == (
+        "INVALID_ARGUMENT"
+    )
+    assert code(lambda: hooksig.explain("standard-webhooks", SECRET, headers, b"x", now=NOW, **window)) == (
+        "INVALID_ARGUMENT"
+    )
+
+
+def test_a_2001_stripe_delivery_is_refused_with_tolerance_minus_one() -> None:
+    """A -1 must never become a huge window (it did through PHP's FFI)."""
+    body = b'{"id":"evt_2001"}'
+    headers = hooksig.sign("stripe", "whsec_x", body, timestamp=1_000_000_000)  # 2001-09-09
+    any_tolerance: Any = -1
+    for call in (
+        lambda: hooksig.verify("stripe", "whsec_x", headers, body, tolerance=any_tolerance),
+        lambda: hooksig.Verifier("stripe", "whsec_x", tolerance=any_tolerance).verify(headers, body),
+        lambda: hooksig.explain("stripe", "whsec_x", headers, body, tolerance=any_tolerance),
+    ):
+        assert code(call) == "INVALID_ARGUMENT"
+    assert code(lambda: hooksig.verify("stripe", "whsec_x", headers, body)) == "TIMESTAMP_TOO_OLD"
+
+
+def test_one_verify_takes_the_request_line() -> None:
     body = b'{"amount":100}'
-    headers = hooksig.sign_request("k", "POST", "/v1/pay?x=1", body, timestamp=NOW, key_id="key_1")
+    line: dict[str, Any] = {"method": "POST", "path_and_query": "/v1/pay?x=1"}
+    headers = hooksig.sign("unknownpay-s2s", "k", body, timestamp=NOW, key_id="key_1", id="idem-1", **line)
+    assert list(headers) == ["X-Api-Key", "X-Timestamp", "X-Signature", "Idempotency-Key"]
     verifier = hooksig.Verifier("unknownpay-s2s", "k")
-    ok = verifier.verify_request(headers, body, method="POST", path_and_query="/v1/pay?x=1", now=NOW)
-    assert ok.timestamp == NOW
-    wrong_path = lambda: verifier.verify_request(headers, body, method="POST", path_and_query="/v1/pay", now=NOW)
+    ok = verifier.verify(headers, body, now=NOW, **line)
+    assert (ok.timestamp, ok.id) == (NOW, "idem-1")
+    assert hooksig.verify("unknownpay-s2s", "k", headers, body, now=NOW, **line) == ok
+    wrong_path = lambda: verifier.verify(headers, body, method="POST", path_and_query="/v1/pay", now=NOW)
     assert code(wrong_path) == "SIGNATURE_MISMATCH"
-    assert code(lambda: verifier.verify(headers, body, now=NOW)) == "INVALID_ARGUMENT"
-    missing: Any = verifier.verify_request
-    assert code(lambda: missing(headers, body, method="POST", now=NOW)) == "INVALID_ARGUMENT"
+    assert code(lambda: verifier.verify(headers, body, now=NOW)) == "INVALID_ARGUMENT"  # S2S needs the line
+    assert code(lambda: verifier.verify(headers, body, method="POST", now=NOW)) == "INVALID_ARGUMENT"
+    assert code(lambda: verifier.verify(headers, body, path_and_query="/", now=NOW)) == "INVALID_ARGUMENT"
+    # Every other profile takes the line and ignores it (a framework adapter can always pass it)...
+    github = hooksig.sign("github", "s", body, **line)
+    assert github == hooksig.sign("github", "s", body)
+    assert hooksig.Verifier("github", "s").verify(github, body, **line).secret_index == 0
+    # ...but a bad one, or half of one, is still INVALID_ARGUMENT.
+    assert code(lambda: hooksig.Verifier("github", "s").verify(github, body, method="PO ST", path_and_query="/")) == (
+        "INVALID_ARGUMENT"
+    )
+    assert code(lambda: hooksig.Verifier("github", "s").verify(github, body, method="POST")) == "INVALID_ARGUMENT"
 
 
 # Wrong types and out-of-range values: every one is INVALID_ARGUMENT, never a TypeError.
@@ -115,6 +167,7 @@ HEADERS = hooksig.sign("github", "s", BODY)
 V = hooksig.Verifier("github", "s")
 ANY: Any = hooksig  # calls the type checker would (rightly) refuse
 ANY_V: Any = V
+S2S_LINE: dict[str, str] = {"method": "POST", "path_and_query": "/p"}
 
 BAD_CALLS: dict[str, Callable[[], object]] = {
     "profile int": lambda: ANY.Verifier(3, "s"),
@@ -164,11 +217,17 @@ BAD_CALLS: dict[str, Callable[[], object]] = {
     "sign timestamp 13 digits": lambda: hooksig.sign("stripe", "s", BODY, timestamp=10**12),
     "sign id int": lambda: ANY.sign("standard-webhooks", SECRET, BODY, timestamp=1, id=3),
     "sign unknown keyword": lambda: ANY.sign("github", "s", BODY, ts=1),
-    "sign_request method None": lambda: ANY.sign_request("k", None, "/p", BODY),
-    "sign_request bad method": lambda: hooksig.sign_request("k", "PO ST", "/p", BODY),
-    "sign_request path int": lambda: ANY.sign_request("k", "POST", 1, BODY),
-    "sign_request timestamp huge": lambda: hooksig.sign_request("k", "POST", "/p", BODY, timestamp=2**70),
-    "sign_request key_id bytes": lambda: ANY.sign_request("k", "POST", "/p", BODY, key_id=b"k"),
+    "sign id for stripe": lambda: hooksig.sign("stripe", "s", BODY, timestamp=1, id="x"),
+    "sign key_id for github": lambda: hooksig.sign("github", "s", BODY, key_id="k"),
+    "sign s2s without request line": lambda: hooksig.sign("unknownpay-s2s", "k", BODY, timestamp=1),
+    "sign method without path": lambda: hooksig.sign("unknownpay-s2s", "k", BODY, timestamp=1, method="POST"),
+    "sign method None": lambda: hooksig.sign("unknownpay-s2s", "k", BODY, timestamp=1, path_and_query="/p"),
+    "sign bad method": lambda: hooksig.sign("unknownpay-s2s", "k", BODY, timestamp=1, method="PO ST", path_and_query="/p"),
+    "sign path int": lambda: ANY.sign("unknownpay-s2s", "k", BODY, timestamp=1, method="POST", path_and_query=1),
+    "sign timestamp huge": lambda: hooksig.sign("unknownpay-s2s", "k", BODY, timestamp=2**70, **S2S_LINE),
+    "sign key_id bytes": lambda: ANY.sign("unknownpay-s2s", "k", BODY, timestamp=1, key_id=b"k", **S2S_LINE),
+    "verify method int": lambda: ANY_V.verify(HEADERS, BODY, method=1, path_and_query="/"),
+    "verify newline in path": lambda: V.verify(HEADERS, BODY, method="POST", path_and_query="/a\nb"),
 }
 
 
@@ -197,7 +256,7 @@ def test_verify_arguments_by_position_or_keyword() -> None:
     any_verifier: Any = verifier
     assert code(lambda: any_verifier.verify(headers, b"{}", now=NOW, tolerance=5)) == "INVALID_ARGUMENT"
     method: Any = hooksig.Verifier.verify
-    assert method.__text_signature__ == "($self, headers, body, *, now=None)"
+    assert method.__text_signature__ == "($self, headers, body, *, method=None, path_and_query=None, now=None)"
     assert method.__doc__
     bad_calls: list[Callable[[], object]] = [
         lambda: any_verifier.verify(headers),

@@ -55,7 +55,9 @@ def check(case: dict[str, Any], explanation: hooksig.Explanation) -> None:
 
 def test_the_vectors_cover_every_finding() -> None:
     assert len(CASES) >= 20
-    assert {f["code"] for case in CASES for f in case["findings"]} == CODES
+    assert {f["code"] for case in CASES for f in case.get("findings", [])} == CODES
+    # A case either raises (bad arguments) or has a verdict and findings, never both or neither.
+    assert all(("raises" in case) != ("expect" in case and "findings" in case) for case in CASES)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
@@ -63,16 +65,27 @@ def test_every_explain_case(case: dict[str, Any]) -> None:
     pairs = [(name, value) for name, value in case["headers"]]
     body: str = case["body"]
     raw = body.encode("utf-8")
+    expected = case.get("raises") or case["expect"]
     for headers in (pairs, dict(pairs), [(n.encode(), v.encode()) for n, v in pairs]):
         for shaped in (raw, bytearray(raw), memoryview(raw), body):
-            check(case, explain_case(case, headers, shaped))
-    # The verdict is the one verify gives on the same inputs.
+            if "raises" in case:
+                assert code(lambda: explain_case(case, headers, shaped)) == case["raises"]
+            else:
+                check(case, explain_case(case, headers, shaped))
+    # The verdict (or the error) is the one verify gives on the same inputs.
     try:
         hooksig.verify(case["scheme"], case["secrets"], pairs, raw, now=case["now"], **window(case))
     except hooksig.VerificationError as err:
-        assert err.code == case["expect"]
+        assert err.code == expected
     else:
-        assert case["expect"] == "OK"
+        assert expected == "OK"
+
+
+def test_unknown_profile_raises() -> None:
+    """Bad arguments raise, as in every call and every language; whether or not explain.json has such a case yet."""
+    headers = hooksig.sign("stripe", "whsec_x", b"{}", timestamp=NOW)
+    for profile in ("paypal", "custom;header=X-Sig;encoding=rot13", ""):
+        assert code(lambda: hooksig.explain(profile, "whsec_x", headers, b"{}", now=NOW)) == "INVALID_ARGUMENT"
 
 
 def test_ok_gives_the_secret_index_and_no_findings() -> None:
@@ -146,8 +159,8 @@ def test_framework_header_shapes(case: dict[str, Any]) -> None:
 
 def test_signed_request() -> None:
     body = b'{"amount":10}'
-    headers = hooksig.sign_request("s2s-secret", "POST", "/v1/deposits", body, timestamp=NOW, key_id="k")
     request: dict[str, Any] = {"method": "POST", "path_and_query": "/v1/deposits"}
+    headers = hooksig.sign("unknownpay-s2s", "s2s-secret", body, timestamp=NOW, key_id="k", **request)
     ok = hooksig.explain("unknownpay-s2s", "s2s-secret", headers, body, now=NOW, **request)
     assert (ok.verdict, ok.secret_index) == ("OK", 0)
     bad = hooksig.explain("unknownpay-s2s", "s2s-secret\n", headers, body, now=NOW, **request)
@@ -187,10 +200,18 @@ GOOD: dict[str, Any] = {
         {"now": 2**64},
         {"now": True},
         {"tolerance": "300"},
+        {"tolerance": -1},
+        {"tolerance": 1.5},
+        {"tolerance": True},
+        {"tolerance": 10**30},
         {"past": -5},
+        {"future": "300"},
+        {"tolerance": None, "past": 1},
         {"method": "POST"},
         {"path_and_query": "/"},
         {"method": 1, "path_and_query": "/"},
+        {"method": "PO ST", "path_and_query": "/"},
+        {"method": "POST", "path_and_query": ""},
         {"verbose": True},
     ],
     ids=repr,

@@ -1,6 +1,7 @@
 """Types of the hooksig package (checked by `mypy --strict` and `stubtest`)."""
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Final, Protocol, final
 
 __all__ = [
@@ -16,7 +17,6 @@ __all__ = [
     "__version__",
     "explain",
     "sign",
-    "sign_request",
     "verify",
 ]
 
@@ -57,25 +57,27 @@ class Verified:
 
 @final
 class Verifier:
-    """A profile with its secrets keyed once; thread-safe, reuse it."""
+    """A profile with its secrets keyed once; thread-safe, reuse it.
+
+    `tolerance` not given is the default window; `None` disables it; `past`/`future` override one side.
+    """
 
     def __new__(
         cls,
         profile: str,
         secrets: Secrets,
         *,
-        tolerance: int | None = 300,
+        tolerance: int | None = ...,
         past: int | None = None,
         future: int | None = None,
     ) -> Verifier: ...
-    def verify(self, headers: Headers, body: Body, *, now: int | None = None) -> Verified: ...
-    def verify_request(
+    def verify(
         self,
         headers: Headers,
         body: Body,
         *,
-        method: str,
-        path_and_query: str,
+        method: str | None = None,
+        path_and_query: str | None = None,
         now: int | None = None,
     ) -> Verified: ...
 
@@ -86,9 +88,11 @@ def verify(
     body: Body,
     *,
     now: int | None = None,
-    tolerance: int | None = 300,
+    tolerance: int | None = ...,
     past: int | None = None,
     future: int | None = None,
+    method: str | None = None,
+    path_and_query: str | None = None,
 ) -> Verified: ...
 def sign(
     profile: str,
@@ -97,36 +101,30 @@ def sign(
     *,
     timestamp: int | None = None,
     id: str | None = None,
-) -> dict[str, str]: ...
-def sign_request(
-    secret: str | bytes,
-    method: str,
-    path_and_query: str,
-    body: Body,
-    *,
-    timestamp: int | None = None,
+    method: str | None = None,
+    path_and_query: str | None = None,
     key_id: str | None = None,
 ) -> dict[str, str]: ...
 
 @final
+@dataclass(frozen=True, repr=False)
 class Finding:
     """One cause `explain` found; `fields` is a new dict on each access."""
 
-    @property
-    def code(self) -> str: ...
-    @property
-    def message(self) -> str: ...
+    code: str
+    message: str
+    _fields: tuple[tuple[str, str | int], ...]
     @property
     def fields(self) -> dict[str, str | int]: ...
 
 @final
+@dataclass(frozen=True, repr=False)
 class Explanation:
-    """What `explain` found: `verdict` is "OK" or the code `verify` gives."""
+    """What `explain` found: `verdict` is "OK" or the code `verify` gives; `findings` is a new list on each access."""
 
-    @property
-    def verdict(self) -> str: ...
-    @property
-    def secret_index(self) -> int | None: ...
+    verdict: str
+    secret_index: int | None
+    _findings: tuple[Finding, ...]
     @property
     def findings(self) -> list[Finding]: ...
 
@@ -137,7 +135,7 @@ def explain(
     body: Body,
     *,
     now: int | None = None,
-    tolerance: int | None = 300,
+    tolerance: int | None = ...,
     past: int | None = None,
     future: int | None = None,
     method: str | None = None,
