@@ -1,17 +1,11 @@
-//! `send` (an HTTP client, ureq) and `listen` (an HTTP server on
-//! 127.0.0.1, tiny_http). Verification is the core's.
+//! `send`: an HTTP client (ureq). Verification is the core's.
 
 use core::time::Duration;
-use std::io::Read as _;
 
-use hooksig::{Tolerance, Verifier};
 use serde_json::json;
 
-use crate::output::{self, Report};
-use crate::{Fail, ListenArgs, Outcome, SendArgs};
-
-/// Largest body `listen` reads (16 MiB); larger gets 413.
-const MAX_BODY: u64 = 16 * 1024 * 1024;
+use crate::output;
+use crate::{Fail, Outcome, SendArgs};
 
 /// The path and query of `url` (`/` if it has none or does not parse).
 pub(crate) fn path_and_query(url: &str) -> String {
@@ -112,71 +106,10 @@ pub(crate) fn send(args: &SendArgs) -> Outcome {
         let what = if args.tamper { "tampered" } else { "signed" };
         println!("sent a {what} {profile} delivery to {}: HTTP {status}", args.url);
         if !answer.is_empty() {
-            println!("  answer: {}", answer.trim_end());
+            println!("  answer: {}", output::escape(answer.trim_end()));
         }
     }
     if status.is_success() { Ok(()) } else { Err(Fail::Rejected) }
-}
-
-pub(crate) fn listen(args: &ListenArgs) -> Outcome {
-    let profile = args.secrets.profile()?;
-    let secrets = args.secrets.load()?;
-    let verifier = Verifier::new(profile, &secrets)?.with_tolerance(Tolerance::symmetric(args.tolerance));
-    let server = tiny_http::Server::http(("127.0.0.1", args.port))
-        .map_err(|e| Fail::Usage(format!("cannot listen on 127.0.0.1:{}: {e}", args.port)))?;
-    let port = server.server_addr().to_ip().map_or(args.port, |addr| addr.port());
-    println!("hooksig listening on http://127.0.0.1:{port}/ for {profile} deliveries (Ctrl-C to stop)");
-
-    let mut served = 0u64;
-    while args.max_requests.is_none_or(|max| served < max) {
-        let Ok(mut request) = server.recv() else { break };
-        served += 1;
-        let mut body = Vec::new();
-        let read = request.as_reader().take(MAX_BODY + 1).read_to_end(&mut body);
-        if read.is_err() || body.len() as u64 > MAX_BODY {
-            let _ = request
-                .respond(tiny_http::Response::from_string("body too large or unreadable\n").with_status_code(413));
-            continue;
-        }
-        let headers: Vec<(String, String)> = request
-            .headers()
-            .iter()
-            .map(|h| (h.field.as_str().as_str().to_owned(), h.value.as_str().to_owned()))
-            .collect();
-        let method = request.method().as_str().to_owned();
-        let path = request.url().to_owned();
-        let now = crate::now_secs();
-        let result = if profile.signs_request() {
-            verifier.verify_request(&headers, &body, &method, &path, now)
-        } else {
-            verifier.verify(&headers, &body, now)
-        };
-        let report = Report::from_result(&profile, result);
-        if args.json {
-            let mut line = report.to_json();
-            if let Some(object) = line.as_object_mut() {
-                object.insert("method".into(), method.clone().into());
-                object.insert("path".into(), path.clone().into());
-                object.insert("body".into(), String::from_utf8_lossy(&body).into());
-            }
-            println!("{line}");
-        } else {
-            println!("{method} {path} -> {}", report.line());
-            for text in output::pretty_body(&body).lines() {
-                println!("    {text}");
-            }
-        }
-        let answer = json!({ "ok": report.code() == "OK", "code": report.code() }).to_string();
-        let content_type = tiny_http::Header::from_bytes(&b"Content-Type"[..], &b"application/json"[..]);
-        let mut response = tiny_http::Response::from_string(answer).with_status_code(report.http_status());
-        if let Ok(header) = content_type {
-            response = response.with_header(header);
-        }
-        if let Err(e) = request.respond(response) {
-            eprintln!("hooksig: could not answer {method} {path}: {e}");
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

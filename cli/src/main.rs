@@ -5,10 +5,12 @@
 //!
 //! Exit codes: 0 valid (or sent and answered 2xx), 1 rejected (or a non-2xx
 //! answer), 2 usage or configuration error (clap errors, a missing variable
-//! or file, an unknown profile, an unusable secret).
+//! or file, an unknown profile, an unusable secret, INVALID_ARGUMENT from the
+//! core such as a bad window option or request line).
 
 mod http;
 mod output;
+mod serve;
 
 use std::io::Read as _;
 use std::path::PathBuf;
@@ -16,7 +18,7 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{Args, Parser, Subcommand};
-use hooksig::{Error, Profile, Tolerance, Verifier};
+use hooksig::{Error, Profile, RequestLine, SignOptions, Tolerance, Verifier, WindowArg};
 
 /// Webhook signatures for every common provider: verify a delivery, explain
 /// why one fails, sign test deliveries, send them, or listen for them locally.
@@ -74,25 +76,15 @@ struct VerifyArgs {
     /// The clock, in Unix seconds (default: now).
     #[arg(long)]
     now: Option<u64>,
-    /// Seconds a timestamp may be off either way (default 300).
-    #[arg(long, default_value_t = 300)]
-    tolerance: u64,
-    /// Override the past side of the window, in seconds.
+    #[command(flatten)]
+    window: Window,
+    /// Request method, for profiles that sign the request line (unknownpay-s2s); give --path too.
     #[arg(long)]
-    past: Option<u64>,
-    /// Override the future side of the window, in seconds.
-    #[arg(long)]
-    future: Option<u64>,
-    /// No timestamp window at all (replaying stored deliveries).
-    #[arg(long, conflicts_with_all = ["past", "future"])]
-    no_window: bool,
-    /// Request method, for profiles that sign the request line (unknownpay-s2s).
-    #[arg(long, requires = "path")]
     method: Option<String>,
-    /// Request path and query, for profiles that sign the request line.
-    #[arg(long, requires = "method")]
+    /// Request path and query, for profiles that sign the request line; give --method too.
+    #[arg(long)]
     path: Option<String>,
-    /// Print JSON (schema in the README).
+    /// Print JSON (verify: the schema in the README; explain: the core's explanation JSON).
     #[arg(long)]
     json: bool,
 }
@@ -114,6 +106,36 @@ struct SignArgs {
     json: bool,
 }
 
+/// The timestamp window, as given: the core checks every value and supplies the default.
+#[derive(Debug, Args)]
+struct Window {
+    #[arg(long, value_name = "SECONDS", value_parser = window_arg, allow_negative_numbers = true,
+          help = format!("Seconds a timestamp may be off either way (default {})", hooksig::DEFAULT_WINDOW))]
+    tolerance: Option<WindowArg>,
+    /// Override the past side of the window, in seconds.
+    #[arg(long, value_name = "SECONDS", value_parser = window_arg, allow_negative_numbers = true)]
+    past: Option<WindowArg>,
+    /// Override the future side of the window, in seconds.
+    #[arg(long, value_name = "SECONDS", value_parser = window_arg, allow_negative_numbers = true)]
+    future: Option<WindowArg>,
+    /// No timestamp window at all (replaying stored deliveries).
+    #[arg(long, conflicts_with = "tolerance")]
+    no_window: bool,
+}
+
+/// A window option's text as the core's `WindowArg`: an integer, or `Invalid` (the core says why).
+fn window_arg(text: &str) -> Result<WindowArg, core::convert::Infallible> {
+    Ok(text.parse::<i64>().map_or(WindowArg::Invalid, WindowArg::Int))
+}
+
+impl Window {
+    fn tolerance(&self) -> Result<Tolerance, Error> {
+        let given = |arg: Option<WindowArg>| arg.unwrap_or(WindowArg::Absent);
+        let tolerance = if self.no_window { WindowArg::Null } else { given(self.tolerance) };
+        Tolerance::from_args(tolerance, given(self.past), given(self.future))
+    }
+}
+
 /// What a sender chooses besides the body.
 #[derive(Debug, Args)]
 struct Delivery {
@@ -129,9 +151,9 @@ struct Delivery {
     /// Request path and query, for profiles that sign the request line (default: the URL's, or `/`).
     #[arg(long)]
     path: Option<String>,
-    /// API key id sent as the key header, for profiles that sign the request line.
-    #[arg(long, default_value = "hooksig-test")]
-    key_id: String,
+    /// API key id, for profiles that send one (unknownpay-s2s; default `hooksig-test` there).
+    #[arg(long)]
+    key_id: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -166,9 +188,8 @@ struct ListenArgs {
     /// Stop after this many requests (default: run until killed).
     #[arg(long)]
     max_requests: Option<u64>,
-    /// Seconds a timestamp may be off either way (default 300).
-    #[arg(long, default_value_t = 300)]
-    tolerance: u64,
+    #[command(flatten)]
+    window: Window,
     /// Print one JSON object per delivery (schema in the README).
     #[arg(long)]
     json: bool,
@@ -198,7 +219,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => verify(&args, true),
         Command::Sign(args) => sign(&args),
         Command::Send(args) => http::send(&args),
-        Command::Listen(args) => http::listen(&args),
+        Command::Listen(args) => serve::listen(&args),
         Command::Profiles { json } => {
             profiles(json);
             Ok(())
@@ -220,7 +241,8 @@ pub(crate) fn now_secs() -> u64 {
 
 impl Secrets {
     fn profile(&self) -> Result<Profile, Fail> {
-        Profile::parse(&self.profile).map_err(|_| Fail::Usage(format!("unknown profile {:?}", self.profile)))
+        Profile::parse(&self.profile)
+            .map_err(|e| Fail::Usage(format!("{}: unknown profile {:?}", e.code(), self.profile)))
     }
 
     /// Every secret, env ones first, exactly as stored (no trimming: `explain` reports stray whitespace).
@@ -275,23 +297,18 @@ fn verify(args: &VerifyArgs, explain: bool) -> Outcome {
     let headers = args.headers.iter().map(|h| parse_header(h)).collect::<Result<Vec<_>, _>>()?;
     let body = read_file(&args.body_file)?;
     let now = args.now.unwrap_or_else(now_secs);
-    let tolerance = Tolerance::from_options((!args.no_window).then_some(args.tolerance), args.past, args.future)?;
-    let request = args.method.as_deref().zip(args.path.as_deref());
-    let verifier = Verifier::new(profile, &secrets);
-    let result = verifier.and_then(|v| {
-        let v = v.with_tolerance(tolerance);
-        match request {
-            Some((method, path)) => v.verify_request(&headers, &body, method, path, now),
-            None => v.verify(&headers, &body, now),
-        }
-    });
-    let mut report = output::Report::from_result(&profile, result);
+    let tolerance = args.window.tolerance()?;
+    let request = RequestLine::from_parts(args.method.as_deref(), args.path.as_deref())?;
     if explain {
         let explanation = hooksig::explain(&profile, &secrets, tolerance, &headers, &body, request, now);
-        report = report.with_findings(explanation.findings);
+        output::print_explanation(&profile, &explanation, args.json);
+        return output::exit(explanation.verdict);
     }
+    let verifier = Verifier::new(profile, &secrets);
+    let result = verifier.and_then(|v| v.with_tolerance(tolerance).verify_request(&headers, &body, request, now));
+    let report = output::Report::from_result(&profile, result);
     report.print(args.json);
-    report.exit()
+    output::exit(report.result)
 }
 
 /// The id a test delivery carries: the one given, or one made up when the scheme has an id header.
@@ -299,7 +316,10 @@ pub(crate) fn delivery_id(profile: &Profile, delivery: &Delivery, timestamp: u64
     delivery.id.clone().or_else(|| profile.id_header().map(|_| format!("evt_test_{timestamp}")))
 }
 
-/// Signs `body` for `profile`: the headers in sending order.
+/// The API key id a test delivery sends when none is given, for the profile that requires one.
+const DEFAULT_KEY_ID: &str = "hooksig-test";
+
+/// Signs `body` for `profile` (the core writes every header, the id's included): the headers in sending order.
 pub(crate) fn sign_headers(
     profile: &Profile,
     secret: &[u8],
@@ -309,20 +329,16 @@ pub(crate) fn sign_headers(
     default_path: &str,
 ) -> Result<Vec<(String, String)>, Fail> {
     let id = delivery_id(profile, delivery, timestamp);
-    let owned = |headers: hooksig::SignedHeaders<'_>| {
-        headers.iter().map(|h| (h.name().to_owned(), h.value().to_owned())).collect::<Vec<_>>()
+    let path = delivery.path.as_deref().unwrap_or(default_path);
+    let key_id = delivery.key_id.as_deref().or_else(|| profile.signs_request().then_some(DEFAULT_KEY_ID));
+    let options = SignOptions {
+        timestamp: Some(timestamp),
+        id: id.as_deref(),
+        request: Some(RequestLine::new(&delivery.method, path)?),
+        key_id,
     };
-    if profile.signs_request() {
-        let path = delivery.path.as_deref().unwrap_or(default_path);
-        let signed = hooksig::sign_request(secret, &delivery.method, path, body, timestamp, Some(&delivery.key_id))?;
-        let mut headers = owned(signed);
-        if let (Some(name), Some(id)) = (profile.id_header(), id) {
-            headers.push((name.to_owned(), id));
-        }
-        Ok(headers)
-    } else {
-        Ok(owned(hooksig::sign(profile, secret, body, Some(timestamp), id.as_deref())?))
-    }
+    let signed = hooksig::sign(profile, secret, body, options)?;
+    Ok(signed.iter().map(|h| (h.name().to_owned(), h.value().to_owned())).collect())
 }
 
 fn sign(args: &SignArgs) -> Outcome {

@@ -1,9 +1,10 @@
 //! What the commands print: a verdict line (or JSON), findings, curl commands.
+//! Human output shows received text with its control characters escaped.
 
 use std::path::Path;
 
-use hooksig::{Error, FieldValue, Finding, Profile, Verified};
-use serde_json::{Map, Value, json};
+use hooksig::{Error, Explanation, Profile, Verified};
+use serde_json::{Value, json};
 
 use crate::Fail;
 
@@ -12,9 +13,7 @@ use crate::Fail;
 pub(crate) struct Report {
     profile: String,
     /// `(secret_index, timestamp, id)` on success.
-    result: Result<(usize, Option<u64>, Option<String>), Error>,
-    /// `Some` for `explain`.
-    findings: Option<Vec<Finding>>,
+    pub(crate) result: Result<(usize, Option<u64>, Option<String>), Error>,
 }
 
 impl Report {
@@ -22,13 +21,7 @@ impl Report {
         Report {
             profile: profile.to_string(),
             result: result.map(|v| (v.secret_index, v.timestamp, v.id.map(str::to_owned))),
-            findings: None,
         }
-    }
-
-    pub(crate) fn with_findings(mut self, findings: Vec<Finding>) -> Report {
-        self.findings = Some(findings);
-        self
     }
 
     pub(crate) fn code(&self) -> &'static str {
@@ -45,7 +38,7 @@ impl Report {
             Ok((index, ts, id)) => (json!(index), json!(ts), json!(id)),
             Err(_) => (Value::Null, Value::Null, Value::Null),
         };
-        let mut out = json!({
+        json!({
             "valid": self.result.is_ok(),
             "code": self.code(),
             "message": self.result.as_ref().err().map(|e| e.message()),
@@ -54,72 +47,83 @@ impl Report {
             "secret_index": secret_index,
             "timestamp": timestamp,
             "id": id,
-        });
-        if let (Some(findings), Some(object)) = (&self.findings, out.as_object_mut()) {
-            object.insert("findings".into(), findings.iter().map(finding_json).collect());
-        }
-        out
+        })
     }
 
-    /// One line: `OK …` or `REJECTED CODE (HTTP n): message`.
+    /// One line: `OK …` or `REJECTED CODE (HTTP n): message`, control characters escaped.
     pub(crate) fn line(&self) -> String {
-        match &self.result {
-            Ok((index, ts, id)) => {
-                let mut line = format!("OK {} delivery verified with secret #{index}", self.profile);
-                if let Some(ts) = ts {
-                    line.push_str(&format!(", timestamp {ts}"));
-                }
-                if let Some(id) = id {
-                    line.push_str(&format!(", id {id}"));
-                }
-                line
-            }
-            Err(e) => format!("REJECTED {} (HTTP {}): {}", e.code(), e.http_status(), e.message()),
-        }
+        let ok = self.result.as_ref().map(|(index, ts, id)| (*index, *ts, id.as_deref()));
+        verdict_line(&self.profile, ok)
     }
 
     pub(crate) fn print(&self, json: bool) {
         if json {
             println!("{}", self.to_json());
-            return;
-        }
-        println!("{}", self.line());
-        match &self.findings {
-            Some(findings) if findings.is_empty() && self.result.is_err() => println!(
-                "  no known cause found: the secret may be wrong, or the delivery was forged or altered in transit"
-            ),
-            Some(findings) => {
-                for finding in findings {
-                    println!("  {}: {finding}", finding.code());
-                }
-            }
-            None => {}
-        }
-    }
-
-    /// Exit 0 valid, 1 rejected, 2 for the endpoint's own configuration errors.
-    pub(crate) fn exit(&self) -> Result<(), Fail> {
-        match self.result {
-            Ok(_) => Ok(()),
-            Err(e) if e.http_status() >= 500 => Err(Fail::Usage(format!("{}: {}", e.code(), e.message()))),
-            Err(_) => Err(Fail::Rejected),
+        } else {
+            println!("{}", self.line());
         }
     }
 }
 
-/// `{"code", "message", …fields}`.
-pub(crate) fn finding_json(finding: &Finding) -> Value {
-    let mut object = Map::new();
-    object.insert("code".into(), finding.code().into());
-    object.insert("message".into(), finding.to_string().into());
-    for (name, value) in finding.fields() {
-        let value = match value {
-            FieldValue::Text(text) => Value::from(text),
-            FieldValue::Integer(n) => Value::from(n),
-        };
-        object.insert(name.into(), value);
+fn verdict_line(profile: &str, result: Result<(usize, Option<u64>, Option<&str>), &Error>) -> String {
+    let line = match result {
+        Ok((index, ts, id)) => {
+            let mut line = format!("OK {profile} delivery verified with secret #{index}");
+            if let Some(ts) = ts {
+                line.push_str(&format!(", timestamp {ts}"));
+            }
+            if let Some(id) = id {
+                line.push_str(&format!(", id {id}"));
+            }
+            line
+        }
+        Err(e) => format!("REJECTED {} (HTTP {}): {}", e.code(), e.http_status(), e.message()),
+    };
+    escape(&line)
+}
+
+/// `explain`: `--json` prints the core's [`Explanation::to_json`]; people get
+/// the verdict line and one line per finding (its `Display`).
+pub(crate) fn print_explanation(profile: &Profile, explanation: &Explanation, json: bool) {
+    if json {
+        println!("{}", explanation.to_json());
+        return;
     }
-    Value::Object(object)
+    let verdict = explanation.verdict.as_ref().map(|index| (*index, None, None));
+    println!("{}", verdict_line(&profile.to_string(), verdict));
+    if explanation.findings.is_empty() && explanation.verdict.is_err() {
+        println!("  no known cause found: the secret may be wrong, or the delivery was forged or altered in transit");
+    }
+    for finding in &explanation.findings {
+        println!("  {}: {}", finding.code(), escape(&finding.to_string()));
+    }
+}
+
+/// Exit 0 valid, 1 rejected, 2 for the endpoint's own configuration errors.
+pub(crate) fn exit<T>(result: Result<T, Error>) -> Result<(), Fail> {
+    match result {
+        Ok(_) => Ok(()),
+        Err(e) if e.http_status() >= 500 => Err(Fail::from(e)),
+        Err(_) => Err(Fail::Rejected),
+    }
+}
+
+/// `text` safe for a terminal: control characters (C0, DEL, C1: escape
+/// sequences, carriage returns) and bidirectional overrides are shown as
+/// `\x1b` / `\u{9b}`; everything else is kept.
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let bidi = matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if c.is_ascii_control() {
+            out.push_str(&format!("\\x{:02x}", u32::from(c)));
+        } else if c.is_control() || bidi {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Single-quotes `text` for a POSIX shell.
@@ -161,13 +165,18 @@ mod tests {
 
     #[test]
     fn report_json_has_every_field() {
-        let report = Report::from_result(&Profile::GitHub, Err(Error::SignatureMismatch));
-        let value = report.with_findings(Vec::new()).to_json();
-        for key in ["valid", "code", "message", "http_status", "profile", "secret_index", "timestamp", "id", "findings"]
-        {
+        let value = Report::from_result(&Profile::GitHub, Err(Error::SignatureMismatch)).to_json();
+        for key in ["valid", "code", "message", "http_status", "profile", "secret_index", "timestamp", "id"] {
             assert!(value.get(key).is_some(), "{key}");
         }
         assert_eq!(value.get("code"), Some(&Value::from("SIGNATURE_MISMATCH")));
         assert_eq!(value.get("http_status"), Some(&Value::from(401)));
+    }
+
+    #[test]
+    fn escapes_control_characters() {
+        assert_eq!(escape("a\u{1b}[31mb\r\u{7f}"), "a\\x1b[31mb\\x0d\\x7f");
+        assert_eq!(escape("\u{9b}2J \u{202e}x"), "\\u{9b}2J \\u{202e}x");
+        assert_eq!(escape("caf\u{e9} {\"a\": 1}"), "caf\u{e9} {\"a\": 1}");
     }
 }

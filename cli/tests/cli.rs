@@ -5,9 +5,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, missing_docs)]
 
 use core::sync::atomic::{AtomicUsize, Ordering};
-use std::io::{BufRead as _, BufReader};
+use core::time::Duration;
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::time::Instant;
 
 use hooksig::Profile;
 use serde_json::Value;
@@ -163,20 +166,34 @@ fn verify_and_explain_json_schema() {
     assert!(bad["message"].as_str().unwrap().contains("no signature matches"));
     assert_eq!(bad["secret_index"], Value::Null);
 
-    // explain: the same object plus `findings`, each {code, message, …fields}.
+    // explain --json: the core's Explanation::to_json, findings as {code, message, fields}.
     let body = s.file("b", b"Hello, World!");
     let secret = s.file("secret", format!("{GITHUB_SECRET}\n").as_bytes());
     let (code, out, _) = run(hooksig()
         .args(["explain", "--json", "-p", "github", "--secret-file", path(&secret), "--body-file", path(&body)])
-        .arg("--header")
+        .args(["--now", "1700000000", "--header"])
         .arg(format!("X-Hub-Signature-256: {GITHUB_SIG}")));
     assert_eq!(code, 1);
     let explained: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(keys(&explained).last(), Some(&"findings"));
+    assert_eq!(explained["verdict"], "SIGNATURE_MISMATCH");
+    assert_eq!(explained["secret_index"], Value::Null);
     let finding = &explained["findings"][0];
-    assert_eq!(keys(finding), ["code", "message", "secret_index"]);
     assert_eq!(finding["code"], "SECRET_WHITESPACE");
-    assert_eq!(finding["secret_index"], 0);
+    assert!(finding["message"].as_str().unwrap().starts_with("secret #0 has whitespace"), "{finding}");
+    assert_eq!(finding["fields"], serde_json::json!({"secret_index": 0}));
+    // The same bytes the core serialises: the CLI adds nothing.
+    let headers = [("X-Hub-Signature-256", GITHUB_SIG)];
+    let secrets = [format!("{GITHUB_SECRET}\n")];
+    let core = hooksig::explain(
+        &Profile::GitHub,
+        &secrets,
+        hooksig::Tolerance::DEFAULT,
+        &headers,
+        b"Hello, World!",
+        None,
+        1_700_000_000,
+    );
+    assert_eq!(out.trim_end(), core.to_json());
 }
 
 #[test]
@@ -205,9 +222,13 @@ fn explain_prints_one_line_per_finding() {
 }
 
 fn signed(profile: &str, body: &Path, extra: &[&str]) -> Vec<(String, String)> {
+    signed_at(profile, body, "1700000000", extra)
+}
+
+fn signed_at(profile: &str, body: &Path, timestamp: &str, extra: &[&str]) -> Vec<(String, String)> {
     let (code, out, err) = run(hooksig()
         .args(["sign", "--json", "--profile", profile, "--secret-env", "ANY_SECRET", "--body-file", path(body)])
-        .args(["--timestamp", "1700000000"])
+        .args(["--timestamp", timestamp])
         .args(extra));
     assert_eq!(code, 0, "{profile}: {err}");
     let doc: Value = serde_json::from_str(&out).unwrap();
@@ -277,16 +298,26 @@ struct Listener {
 
 impl Listener {
     fn start(profile: &str, max_requests: u32) -> Listener {
+        Listener::spawn(profile, &["--json", "--max-requests", &max_requests.to_string()])
+    }
+
+    /// `hooksig listen` on a free port of 127.0.0.1, with `extra` arguments; stderr piped.
+    fn spawn(profile: &str, extra: &[&str]) -> Listener {
         let mut child = hooksig()
-            .args(["listen", "--json", "--port", "0", "-p", profile, "--secret-env", "ANY_SECRET"])
-            .args(["--max-requests", &max_requests.to_string()])
+            .args(["listen", "--port", "0", "-p", profile, "--secret-env", "ANY_SECRET"])
+            .args(extra)
             .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap();
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         let first = lines.next().unwrap().unwrap();
         let port = first.split("http://127.0.0.1:").nth(1).unwrap().split('/').next().unwrap().parse().unwrap();
         Listener { child, lines, port }
+    }
+
+    fn next_line(&mut self) -> String {
+        self.lines.next().unwrap().unwrap()
     }
 
     fn next_json(&mut self) -> Value {
@@ -398,7 +429,14 @@ fn explain_finds_every_seeded_cause() {
             }
         }
         let (code, out, err) = run(&mut cmd);
-        let Ok(mut got) = serde_json::from_str::<Value>(&out) else {
+        // Bad input to explain itself (an unknown profile…): INVALID_ARGUMENT, exit 2, no verdict.
+        if let Some(raises) = case["raises"].as_str() {
+            if code != 2 || !out.is_empty() || !err.contains(raises) {
+                failures.push(format!("{name}: exit {code}, stdout {out:?}, stderr {err:?}; want {raises}"));
+            }
+            continue;
+        }
+        let Ok(got) = serde_json::from_str::<Value>(&out) else {
             failures.push(format!("{name}: no JSON: {out} {err}"));
             continue;
         };
@@ -408,16 +446,185 @@ fn explain_finds_every_seeded_cause() {
             "INVALID_SECRET" | "INVALID_ARGUMENT" => 2,
             _ => 1,
         };
-        for finding in got["findings"].as_array_mut().unwrap() {
-            let message = finding.as_object_mut().unwrap().remove("message").unwrap();
-            assert!(!message.as_str().unwrap().is_empty());
-        }
-        if got["code"] != expect || got["findings"] != case["findings"] || code != want_code {
+        // The vectors list {code, …fields}; the JSON has {code, message, fields}.
+        let findings: Vec<Value> = got["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|finding| {
+                assert!(!finding["message"].as_str().unwrap().is_empty());
+                let mut flat = finding["fields"].as_object().unwrap().clone();
+                flat.insert("code".into(), finding["code"].clone());
+                Value::Object(flat)
+            })
+            .collect();
+        if got["verdict"] != expect || Value::from(findings.clone()) != case["findings"] || code != want_code {
             failures.push(format!(
-                "{name}: exit {code}, got {} {}, want {expect} {}",
-                got["code"], got["findings"], case["findings"]
+                "{name}: exit {code}, got {} {findings:?}, want {expect} {}",
+                got["verdict"], case["findings"]
             ));
         }
     }
     assert!(failures.is_empty(), "{} of {} cases:\n{}", failures.len(), cases.len(), failures.join("\n"));
+}
+
+#[test]
+fn window_options_are_checked_by_the_core() {
+    let s = Scratch::new();
+    let body = s.file("b", b"{}");
+    // A Stripe delivery signed in 2001, verified now.
+    let headers = signed_at("stripe", &body, "1000000000", &[]);
+    let verify = |extra: &[&str]| {
+        let mut cmd = hooksig();
+        cmd.args(["verify", "-p", "stripe", "--secret-env", "ANY_SECRET", "--body-file", path(&body)]).args(extra);
+        for (n, v) in &headers {
+            cmd.arg("--header").arg(format!("{n}: {v}"));
+        }
+        run(&mut cmd)
+    };
+    let (code, out, _) = verify(&[]);
+    assert_eq!(code, 1);
+    assert!(out.starts_with("REJECTED TIMESTAMP_TOO_OLD"), "{out}");
+    assert_eq!(verify(&["--no-window"]).0, 0);
+    assert_eq!(verify(&["--tolerance", "0", "--now", "1000000000"]).0, 0);
+    let (code, out, _) = verify(&["--past", "10", "--now", "1000000011"]);
+    assert_eq!(code, 1);
+    assert!(out.starts_with("REJECTED TIMESTAMP_TOO_OLD"), "{out}");
+
+    // Negative, fractional, non-numeric, over MAX_WINDOW or over i64: INVALID_ARGUMENT, exit 2, no verdict.
+    let too_big = (hooksig::MAX_WINDOW + 1).to_string();
+    for flag in ["--tolerance", "--past", "--future"] {
+        for value in ["-1", "1.5", "300s", "true", "", "1000000000000000000000000000000", too_big.as_str()] {
+            let (code, out, err) = verify(&[flag, value]);
+            assert_eq!(code, 2, "{flag} {value:?}: {out}");
+            assert!(out.is_empty(), "{flag} {value:?}: {out}");
+            assert!(err.contains("INVALID_ARGUMENT"), "{flag} {value:?}: {err}");
+        }
+    }
+    // A window both disabled and given a side contradicts itself.
+    let (code, _, err) = verify(&["--no-window", "--past", "10"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("INVALID_ARGUMENT"), "{err}");
+    // The same rules for explain and listen.
+    let (code, out, err) = run(hooksig()
+        .args(["explain", "-p", "stripe", "--secret-env", "ANY_SECRET", "--body-file", path(&body)])
+        .args(["--tolerance", "-1"]));
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    assert!(err.contains("INVALID_ARGUMENT"), "{err}");
+    let (code, _, err) = run(hooksig().args(["listen", "-p", "stripe", "--secret-env", "ANY_SECRET", "--past", "-1"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("INVALID_ARGUMENT"), "{err}");
+}
+
+#[test]
+fn request_line_and_sign_options_follow_the_core() {
+    let s = Scratch::new();
+    let body = s.file("b", b"{}");
+    let line = ["--method", "POST", "--path", "/v1/hook"];
+    // The core writes Idempotency-Key from --id; the CLI adds no header of its own.
+    let headers = signed("unknownpay-s2s", &body, &[&line[..], &["--id", "idem-1"]].concat());
+    let ids: Vec<&(String, String)> =
+        headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case("idempotency-key")).collect();
+    assert_eq!(ids, [&("Idempotency-Key".to_owned(), "idem-1".to_owned())], "{headers:?}");
+    let verify = |profile: &str, headers: &[(String, String)], extra: &[&str]| {
+        let mut cmd = hooksig();
+        cmd.args(["verify", "-p", profile, "--secret-env", "ANY_SECRET", "--body-file", path(&body)]);
+        cmd.args(["--now", "1700000000"]).args(extra);
+        for (n, v) in headers {
+            cmd.arg("--header").arg(format!("{n}: {v}"));
+        }
+        run(&mut cmd)
+    };
+    let (code, out, _) = verify("unknownpay-s2s", &headers, &line);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("id idem-1"), "{out}");
+    // S2S without the line, or half a line: INVALID_ARGUMENT (exit 2).
+    for extra in
+        [&[][..], &["--method", "POST"][..], &["--path", "/v1/hook"][..], &["--method", "PO ST", "--path", "/"]]
+    {
+        let (code, _, err) = verify("unknownpay-s2s", &headers, extra);
+        assert_eq!(code, 2, "{extra:?}");
+        assert!(err.contains("INVALID_ARGUMENT"), "{extra:?}: {err}");
+    }
+    // Any other profile takes a request line and ignores it.
+    let github = signed("github", &body, &[]);
+    assert_eq!(verify("github", &github, &line).0, 0);
+    // A key id or an id the profile has no header for is refused by the core.
+    for (profile, extra) in [("github", ["--key-id", "k"]), ("stripe", ["--id", "evt_1"])] {
+        let (code, out, err) = run(hooksig()
+            .args(["sign", "-p", profile, "--secret-env", "ANY_SECRET", "--body-file", path(&body)])
+            .args(extra));
+        assert_eq!(code, 2, "{profile}: {out}");
+        assert!(err.contains("INVALID_ARGUMENT"), "{profile}: {err}");
+    }
+}
+
+/// Sends `request` as is to 127.0.0.1:`port`; the whole answer, once the server closes.
+fn raw_request(port: u16, request: &[u8]) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    // A hung server fails the test instead of hanging it.
+    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    stream.write_all(request).unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).unwrap();
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[test]
+fn a_stalled_client_does_not_delay_a_valid_delivery() {
+    let mut listener = Listener::spawn("github", &["--json"]);
+    let port = listener.port;
+    // Headers promising 10 MB, then 200 KB of it, then nothing; another client stops mid-headers.
+    let mut stalled = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stalled.write_all(b"POST /big HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10000000\r\n\r\n").unwrap();
+    stalled.write_all(&vec![b'a'; 200 * 1024]).unwrap();
+    let mut half = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    half.write_all(b"POST /half HTTP/1.1\r\nContent-Le").unwrap();
+
+    // While both are connected, a valid delivery gets its answer, well within 1 s.
+    let body = br#"{"id":"evt_1"}"#;
+    let options = hooksig::SignOptions { id: Some("d-1"), ..Default::default() };
+    let signed = hooksig::sign(&Profile::GitHub, ANY_SECRET.as_bytes(), body, options).unwrap();
+    let mut request = format!("POST /hook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {}\r\n", body.len());
+    for header in signed.iter() {
+        request.push_str(&format!("{}: {}\r\n", header.name(), header.value()));
+    }
+    request.push_str("\r\n");
+    let started = Instant::now();
+    let answer = raw_request(port, &[request.as_bytes(), body].concat());
+    let round_trip = started.elapsed();
+    assert!(answer.starts_with("HTTP/1.1 200 "), "{answer}");
+    assert!(answer.contains(r#""ok":true"#), "{answer}");
+    assert!(round_trip < Duration::from_secs(1), "the valid delivery took {round_trip:?}");
+    let got: Value = serde_json::from_str(&listener.next_line()).unwrap();
+    assert_eq!(
+        (got["valid"].clone(), got["path"].clone(), got["id"].clone()),
+        (true.into(), "/hook".into(), "d-1".into())
+    );
+    drop((stalled, half));
+}
+
+#[test]
+fn listen_prints_control_characters_escaped() {
+    let mut listener = Listener::spawn("github", &[]);
+    let port = listener.port;
+    // A C1 CSI (U+009B) in the path; ESC, BEL and a bare CR in a body that is not JSON.
+    let body = "hello \u{1b}[2J\u{7} wo\rrld\nbye";
+    let request = format!("POST /hook\u{9b}2J HTTP/1.1\r\nContent-Length: {}\r\n\r\n{body}", body.len());
+    let answer = raw_request(port, request.as_bytes());
+    assert!(answer.starts_with("HTTP/1.1 400 "), "{answer}");
+    let verdict = listener.next_line();
+    assert!(verdict.starts_with("POST /hook\\u{9b}2J -> REJECTED MISSING_HEADER (HTTP 400)"), "{verdict}");
+    assert_eq!(listener.next_line(), "    hello \\x1b[2J\\x07 wo\\x0drld");
+    assert_eq!(listener.next_line(), "    bye");
+
+    // A raw ESC in the request target is no valid request line: 400, said on stderr, escaped.
+    let answer = raw_request(port, b"GET /\x1b]0;owned\x07 HTTP/1.1\r\n\r\n");
+    assert!(answer.starts_with("HTTP/1.1 400 "), "{answer}");
+    let _ = listener.child.kill();
+    let _ = listener.child.wait();
+    let mut err = String::new();
+    listener.child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    assert!(err.contains("GET /\\x1b]0;owned\\x07: bad request line"), "{err}");
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
 }
