@@ -1,0 +1,89 @@
+//! What replay protection costs: `make bench-replay`.
+//!
+//! - criterion, one 300-byte Stripe delivery: `verify` alone, `verify_once`
+//!   on a `MemoryStore` (target: at most 1.2x verify alone), and
+//!   `verify_once` on a `RedisStore` on loopback. Each claimed iteration
+//!   also releases its claim, so that every claim is fresh (the measured
+//!   cost is claim + release: an upper bound of the claim's).
+//! - then deliveries per second through `verify_once` on one loopback Redis,
+//!   distinct deliveries sent one after the other by 1 and by 2 processes
+//!   (`hooksig-replay-worker`), printed.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, missing_docs)]
+
+#[path = "../tests/support/deliveries.rs"]
+mod deliveries;
+#[path = "../tests/support/redis_server.rs"]
+mod redis_server;
+
+use core::hint::black_box;
+use core::time::Duration;
+
+use criterion::{Criterion, Throughput};
+use deliveries::NOW;
+use hooksig_replay::{ClaimStore, MemoryStore, RedisStore, verify_once};
+use redis_server::{RedisServer, Worker};
+
+const WORKER: &str = env!("CARGO_BIN_EXE_hooksig-replay-worker");
+
+fn claim_cost(c: &mut Criterion, server: &RedisServer) {
+    let verifier = deliveries::verifier();
+    let d = deliveries::stripe("bench", 0, 300);
+    let memory = MemoryStore::new();
+    let redis = RedisStore::open(&server.url()).unwrap();
+
+    let mut group = c.benchmark_group("replay/300B");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("verify", |b| {
+        b.iter(|| black_box(verifier.verify(black_box(&d.headers), black_box(&d.body), NOW).unwrap()));
+    });
+    group.bench_function("verify_once+release (memory)", |b| {
+        b.iter(|| {
+            let (_, claim) =
+                verify_once(&verifier, &memory, black_box(&d.headers), black_box(&d.body), None, NOW, None).unwrap();
+            memory.release(&claim).unwrap()
+        });
+    });
+    group.bench_function("verify_once+release (redis, loopback)", |b| {
+        b.iter(|| {
+            let (_, claim) =
+                verify_once(&verifier, &redis, black_box(&d.headers), black_box(&d.body), None, NOW, None).unwrap();
+            redis.release(&claim).unwrap()
+        });
+    });
+    group.finish();
+}
+
+/// Deliveries per second with `processes` workers, each sending `count`
+/// distinct deliveries.
+fn redis_throughput(server: &RedisServer, processes: usize, count: usize) -> f64 {
+    let url = server.url();
+    let count_text = count.to_string();
+    let mut workers: Vec<Worker> = (0..processes)
+        .map(|p| {
+            let salt = format!("tp{processes}-{p}");
+            Worker::start(WORKER, &["bench", &url, "bench:", &count_text, &salt, "300"])
+        })
+        .collect();
+    workers.iter_mut().for_each(Worker::go);
+    let mut slowest = Duration::ZERO;
+    for worker in workers {
+        let lines = worker.finish();
+        let (accepted, nanos) = lines[0].split_once(' ').unwrap();
+        assert_eq!(accepted.parse::<usize>().unwrap(), count, "every distinct delivery is accepted");
+        slowest = slowest.max(Duration::from_nanos(nanos.parse().unwrap()));
+    }
+    (processes * count) as f64 / slowest.as_secs_f64()
+}
+
+fn main() {
+    let server = RedisServer::start();
+    let mut criterion = Criterion::default().configure_from_args();
+    claim_cost(&mut criterion, &server);
+    criterion.final_summary();
+
+    let count = 20_000;
+    for processes in [1, 2] {
+        let rate = redis_throughput(&server, processes, count);
+        println!("replay/redis loopback: {processes} process(es), verify_once sequential: {rate:.0} deliveries/s");
+    }
+}
