@@ -60,9 +60,11 @@ pub const MAX_TTL: u64 = 100 * 366 * 24 * 3600;
 /// Length of a claim's random token, in bytes.
 pub const TOKEN_LEN: usize = 16;
 
-/// A successful claim: the key and a random token that only this claim
-/// holds, so that [`ClaimStore::release`] deletes this claim and never one
-/// made later by someone else for the same key.
+/// A successful claim: the key and a token that only this claim holds, so
+/// that [`ClaimStore::release`] deletes this claim and never one made later
+/// by someone else for the same key. [`RedisStore`] draws the token from the
+/// OS per claim (shared by processes); [`MemoryStore`] numbers its claims
+/// (unique in the store, and cheaper than a system call).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Claim {
     key: ReplayKey,
@@ -70,7 +72,7 @@ pub struct Claim {
 }
 
 impl Claim {
-    /// A new claim on `key` with a fresh random token.
+    /// A new claim on `key` with a fresh random token (16 bytes from the OS).
     ///
     /// # Errors
     /// [`Error::ReplayStoreUnavailable`] if the OS has no randomness to give.
@@ -78,6 +80,12 @@ impl Claim {
         let mut token = [0; TOKEN_LEN];
         getrandom::fill(&mut token).map_err(|_| Error::ReplayStoreUnavailable)?;
         Ok(Claim { key, token })
+    }
+
+    /// A claim on `key` with the token a store chose (unique among its claims).
+    #[must_use]
+    pub const fn with_token(key: ReplayKey, token: [u8; TOKEN_LEN]) -> Claim {
+        Claim { key, token }
     }
 
     /// The claimed replay key.

@@ -1,9 +1,10 @@
 //! The in-process claim store.
 
 use core::fmt;
+use core::hash::{BuildHasherDefault, Hasher};
 use core::sync::atomic::{AtomicU64, Ordering};
 use core::time::Duration;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, hash_map};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
@@ -64,17 +65,43 @@ impl Clock for ManualClock {
     }
 }
 
+/// A claim's expiry and number (its token is the number).
 struct Entry {
-    token: [u8; TOKEN_LEN],
     expires: u64,
     seq: u64,
+}
+
+fn token(seq: u64) -> [u8; TOKEN_LEN] {
+    u128::from(seq).to_le_bytes()
+}
+
+/// Hashes a [`ReplayKey`] as its first 8 bytes: the key is already a
+/// SHA-256 output over bytes MACed with the verifier's secret, uniform and
+/// not choosable by anyone without that secret, so hashing it again
+/// (SipHash) would only cost time.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // The 32 key bytes (after a length prefix, through `write_usize`).
+        if let Some(first) = bytes.first_chunk::<8>() {
+            self.0 ^= u64::from_le_bytes(*first);
+        }
+    }
+
+    fn write_usize(&mut self, _length: usize) {}
 }
 
 /// The claims, and the same claims ordered by expiry so that expired ones
 /// are dropped from the front in `O(log n)` each.
 #[derive(Default)]
 struct Claims {
-    by_key: HashMap<ReplayKey, Entry>,
+    by_key: HashMap<ReplayKey, Entry, BuildHasherDefault<KeyHasher>>,
     by_expiry: BTreeMap<(u64, u64), ReplayKey>,
     next_seq: u64,
 }
@@ -177,28 +204,26 @@ impl MemoryStore {
 impl ClaimStore for MemoryStore {
     fn claim(&self, key: &ReplayKey, ttl_seconds: u64) -> Result<Claim, Error> {
         let ttl_millis = checked_ttl(ttl_seconds)?.saturating_mul(1000);
-        let claim = Claim::new(*key)?;
         let now = self.clock.now_millis();
         let mut claims = self.lock()?;
         claims.drop_expired(now);
-        if claims.by_key.contains_key(key) {
-            return Err(Error::DuplicateDelivery);
-        }
-        if claims.by_key.len() >= self.capacity {
-            return Err(Error::ReplayStoreUnavailable);
-        }
+        let full = claims.by_key.len() >= self.capacity;
         let seq = claims.next_seq;
-        claims.next_seq = seq.wrapping_add(1);
         let expires = now.saturating_add(ttl_millis);
-        claims.by_key.insert(*key, Entry { token: claim.token, expires, seq });
+        match claims.by_key.entry(*key) {
+            hash_map::Entry::Occupied(_) => return Err(Error::DuplicateDelivery),
+            hash_map::Entry::Vacant(_) if full => return Err(Error::ReplayStoreUnavailable),
+            hash_map::Entry::Vacant(slot) => slot.insert(Entry { expires, seq }),
+        };
+        claims.next_seq = seq.wrapping_add(1);
         claims.by_expiry.insert((expires, seq), *key);
-        Ok(claim)
+        Ok(Claim::with_token(*key, token(seq)))
     }
 
     fn release(&self, claim: &Claim) -> Result<bool, Error> {
         let mut claims = self.lock()?;
         let Some(entry) = claims.by_key.get(&claim.key) else { return Ok(false) };
-        if entry.token != claim.token {
+        if token(entry.seq) != claim.token {
             return Ok(false);
         }
         let slot = (entry.expires, entry.seq);
