@@ -50,15 +50,23 @@ function call(run) {
 }
 
 /**
- * The native `verify`s return `[scheme, secretIndex, timestamp, id]` with
- * trailing nulls left off (cheaper to cross N-API than an object with four
- * named properties); this is the `Verified` object the API documents.
+ * The native `verify`s return `[scheme, secretIndex, timestamp, id]`
+ * (cheaper to cross N-API than an object with four named properties); this
+ * is the `Verified` object the API documents.
  * @param {any} parts
  * @returns {import('./index').Verified}
  */
 function verified(parts) {
-  return { scheme: parts[0], secretIndex: parts[1], timestamp: parts[2] ?? null, id: parts[3] ?? null }
+  return { scheme: parts[0], secretIndex: parts[1], timestamp: parts[2], id: parts[3] }
 }
+
+// `verifyHeaders` returns `hooksig::compact`'s number: decoded with the core's constants.
+const { COMPACT_INDEX_BITS, COMPACT_ID_SHIFT, COMPACT_ID_BITS, COMPACT_TIMESTAMP_SHIFT } = native
+const INDEX_MASK = 2 ** COMPACT_INDEX_BITS - 1
+const ID_MASK = 2 ** COMPACT_ID_BITS - 1
+const TIMESTAMP_UNIT = 2 ** COMPACT_TIMESTAMP_SHIFT
+/** A negative compact number is `-(1 + i)`, `i` the code's position in `errorCodes()` (the core's order). */
+const CODES = [...INFO.keys()]
 
 /** How many header names a `Verifier` remembers the core's answer for. */
 const WANTED_CACHE = 256
@@ -144,15 +152,14 @@ class Verifier {
           return undefined
       }
     }
-    const parts = this.#native.verifyHeaders(body, options, n0, v0, n1, v1, n2, v2, n3, v3)
-    if (typeof parts !== 'number') return verified(parts)
-    // Packed (src/lib.rs, `packed`): bits 0-2 the secret index, 3-5 which
-    // pair's value is the id (1-based, 0: none), the rest timestamp + 1.
-    const low = parts % 64
-    const timestamp = (parts - low) / 64
-    const slot = low >> 3
+    const packed = this.#native.verifyHeaders(body, options, n0, v0, n1, v1, n2, v2, n3, v3)
+    if (typeof packed !== 'number') return verified(packed)
+    if (packed < 0) throw new HooksigError(CODES[-1 - packed] ?? 'INTERNAL')
+    const low = packed % TIMESTAMP_UNIT
+    const stamp = (packed - low) / TIMESTAMP_UNIT
+    const slot = (low >> COMPACT_ID_SHIFT) & ID_MASK
     const id = slot === 0 ? null : slot === 1 ? v0 : slot === 2 ? v1 : slot === 3 ? v2 : v3
-    return { scheme: this.#scheme, secretIndex: low & 7, timestamp: timestamp === 0 ? null : timestamp - 1, id: id ?? null }
+    return { scheme: this.#scheme, secretIndex: low & INDEX_MASK, timestamp: stamp === 0 ? null : stamp - 1, id: id ?? null }
   }
 
   /** @param {string} name */
@@ -162,21 +169,23 @@ class Verifier {
     if (this.#wanted.size < WANTED_CACHE) this.#wanted.set(name, wanted)
     return wanted
   }
-
-  /** @type {import('./index').Verifier['verifyRequest']} */
-  verifyRequest(headers, body, options) {
-    return verified(call(() => this.#native.verifyRequest(headers, body, options)))
-  }
 }
 
 /** @type {typeof native.verify} */
 const verify = (...args) => verified(call(() => native.verify(...args)))
 /** @type {typeof native.sign} */
 const sign = (...args) => call(() => native.sign(...args))
-/** @type {typeof native.signRequest} */
-const signRequest = (...args) => call(() => native.signRequest(...args))
-/** @type {typeof native.explain} */
-const explain = (...args) => call(() => native.explain(...args))
+/** @param {string} key */
+const camelCase = (key) => key.replace(/_([a-z])/g, (_, letter) => letter.toUpperCase())
+/**
+ * The core's JSON (`Explanation::to_json`), parsed; its top-level keys in
+ * the package's camelCase (`secret_index` -> `secretIndex`), the rest as is.
+ * @type {typeof native.explain}
+ */
+const explain = (...args) => {
+  const json = /** @type {any} */ (call(() => native.explain(...args)))
+  return /** @type {any} */ (Object.fromEntries(Object.entries(JSON.parse(json)).map(([k, v]) => [camelCase(k), v])))
+}
 /** @type {typeof native.errorCodes} */
 const errorCodes = () => native.errorCodes()
 
@@ -185,8 +194,13 @@ module.exports = {
   HooksigError,
   verify,
   sign,
-  signRequest,
   explain,
   errorCodes,
+  COMPACT_INDEX_BITS,
+  COMPACT_ID_SHIFT,
+  COMPACT_ID_BITS,
+  COMPACT_TIMESTAMP_SHIFT,
+  COMPACT_LIMIT: native.COMPACT_LIMIT,
+  COMPACT_DOES_NOT_FIT: native.COMPACT_DOES_NOT_FIT,
   __napiBindingTarget: native.__napiBindingTarget,
 }

@@ -4,11 +4,7 @@
 
 /** A body: the exact bytes received. A string is taken as its UTF-8 bytes. */
 export type BodyInput = Uint8Array | ArrayBuffer | string
-/**
- * A header name or value: a ByteString, one character per byte, as Node's
- * `http` and `fetch` give them (a character above U+00FF is
- * `MALFORMED_HEADER`), or the exact bytes.
- */
+/** A header name or value: text (its UTF-8 bytes, as in every hooksig binding) or the exact bytes. */
 export type HeaderText = string | Uint8Array
 /**
  * Headers as received, in any shape Node has: `req.headers`
@@ -35,27 +31,35 @@ export interface VerifierOptions {
   /** Seconds a timestamp may lie in the future (overrides `tolerance` on that side). */
   future?: number
 }
-export interface VerifyOptions {
+/** The request line (both or neither): required by UnknownPay S2S, ignored by the other profiles. */
+export interface RequestLineOptions {
+  /** The request method exactly as sent, e.g. `"POST"`. */
+  method?: string
+  /** The path with its query exactly as sent, e.g. `"/v1/payouts?dry=1"`. */
+  pathAndQuery?: string
+}
+export interface VerifyOptions extends RequestLineOptions {
   /** The clock, in Unix seconds; default: the system clock. */
   now?: number
 }
-export interface VerifyRequestOptions extends VerifyOptions {
-  /** The request method exactly as sent, e.g. `"POST"`. */
-  method: string
-  /** The path with its query exactly as sent, e.g. `"/v1/payouts?dry=1"`. */
-  pathAndQuery: string
-}
-export interface SignOptions {
+export interface SignOptions extends RequestLineOptions {
   /** Unix seconds; required by profiles that sign a timestamp. */
   timestamp?: number
-  /** The delivery id (required by Standard Webhooks). */
+  /** The delivery id (required by Standard Webhooks; `Idempotency-Key` for UnknownPay S2S). */
   id?: string
-}
-export interface SignRequestOptions {
-  /** Unix seconds. */
-  timestamp: number
-  /** Sent as the API-key header when given. */
+  /** The API key id, for profiles that send one (UnknownPay S2S). */
   keyId?: string
+}
+/** A successful verification. */
+export interface Verified {
+  /** The profile's canonical name (`"stripe"`, `"custom"`…). */
+  scheme: string
+  /** Which configured secret matched (0-based, in the order given). */
+  secretIndex: number
+  /** The signed timestamp (Unix seconds), for schemes that have one. */
+  timestamp: number | null
+  /** The delivery id header, if the scheme has one and it was sent. */
+  id: string | null
 }
 
 
@@ -89,10 +93,27 @@ export interface ExplainOptions extends VerifyOptions {
   past?: number
   /** Seconds a timestamp may lie in the future (overrides `tolerance` on that side). */
   future?: number
-  /** With `pathAndQuery`: explain a signed request (UnknownPay S2S), method exactly as sent. */
-  method?: string
-  /** With `method`: the path with its query exactly as sent. */
-  pathAndQuery?: string
+}
+/** One cause `explain` found. */
+export interface Finding {
+  /** The stable code, e.g. `"SECRET_WHITESPACE"`. */
+  code: FindingCode
+  /** One line of plain English. */
+  message: string
+  /** The finding's data, named as in the CLI's `--json` (`secret_index`, `header`, `seconds`…). */
+  fields: Record<string, string | number>
+}
+/**
+ * What `explain` found: the core's JSON (`Explanation::to_json`), parsed, its
+ * top-level keys in camelCase. More top-level keys may appear; read by name.
+ */
+export interface Explanation {
+  /** `"OK"`, or the code `verify` fails with on these exact inputs. */
+  verdict: 'OK' | ErrorCode
+  /** The secret that matched, when the verdict is `"OK"`. */
+  secretIndex: number | null
+  /** The causes found, in the core's order; empty when the delivery verifies or nothing known explains the failure. */
+  findings: Finding[]
 }
 
 /**
@@ -107,22 +128,37 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 export declare class Verifier {
   /**
    * `options.secrets`: one secret or up to 8 (tried in order), as the
-   * provider displays them; `tolerance`: seconds either way (default 300,
-   * `null` disables the window); `past`/`future` override one side.
+   * provider displays them; `tolerance`: seconds either way (`null`
+   * disables the window); `past`/`future` override one side.
    */
   constructor(profile: string, options: VerifierOptions)
   /**
-   * Verifies a webhook delivery: the headers as received and the raw body.
-   * `options.now` is Unix seconds (default: the system clock).
+   * Verifies a delivery: the headers as received and the raw body.
+   * `options.now` is Unix seconds (default: the system clock);
+   * `options.method` and `options.pathAndQuery` (both or neither) are the
+   * request line, required by UnknownPay S2S and ignored by the others.
    */
   verify(headers: HeadersInput, body: BodyInput, options?: VerifyOptions): Verified
-  /**
-   * Verifies a signed request (UnknownPay S2S): also the request's method
-   * and path with query, exactly as sent.
-   */
-  verifyRequest(headers: HeadersInput, body: BodyInput, options: VerifyRequestOptions): Verified
 }
 export type JsVerifier = Verifier
+
+/** "Verified, but not representable": never returned by this package (it returns the parts instead). */
+export declare const COMPACT_DOES_NOT_FIT: number
+
+/** Bits of a compact result's id field (1 + the header's position; 0: no id). */
+export declare const COMPACT_ID_BITS: number
+
+/** Where a compact result's id field starts. */
+export declare const COMPACT_ID_SHIFT: number
+
+/** Bits of a compact result holding the secret index. */
+export declare const COMPACT_INDEX_BITS: number
+
+/** Every compact result is below this (2^53). */
+export declare const COMPACT_LIMIT: number
+
+/** Where a compact result's `timestamp + 1` starts (0: no timestamp). */
+export declare const COMPACT_TIMESTAMP_SHIFT: number
 
 /** Every error code, in the core's order (what `HooksigError.code` can be). */
 export declare function errorCodes(): Array<ErrorInfo>
@@ -138,64 +174,20 @@ export interface ErrorInfo {
 }
 
 /**
- * Why a delivery fails to verify: `verify` with these exact inputs (the same
- * as the one-shot `verify`'s), then, if it fails, the known mistakes that
- * make it pass. A failed verification is the verdict, never a throw; only
- * wrong argument types throw (`INVALID_ARGUMENT`). `options.method` and
- * `options.pathAndQuery` (both or neither) explain a signed request
- * (UnknownPay S2S); `tolerance`, `past` and `future` there override the
- * second argument's.
+ * Why a delivery fails to verify (the core's `explain`, with the one-shot
+ * `verify`'s inputs; `tolerance`, `past` and `future` in `options` override
+ * the second argument's): `Explanation::to_json`, which `hooksig.js` parses.
+ * Bad arguments throw `INVALID_ARGUMENT`; everything about the delivery and
+ * the secrets is in the verdict.
  */
 export declare function explain(profile: string, secretsOrOptions: Secrets | VerifierOptions, headers: HeadersInput, body: BodyInput, options?: ExplainOptions): Explanation
 
-/** What `explain` found: the verdict `verify` gives and every cause found. */
-export interface Explanation {
-  /** `"OK"`, or the code `verify` fails with on these exact inputs. */
-  verdict: 'OK' | ErrorCode
-  /** The secret that matched, when the verdict is `"OK"`. */
-  secretIndex: number | null
-  /**
-   * The causes found, in the core's order; empty when the delivery verifies
-   * or nothing known explains the failure (a wrong secret, a forgery).
-   */
-  findings: Array<Finding>
-}
-
-/** One cause `explain` found. */
-export interface Finding {
-  /** The stable code, e.g. `"SECRET_WHITESPACE"`. */
-  code: FindingCode
-  /** One line of plain English. */
-  message: string
-  /**
-   * The finding's data, named as in the CLI's `--json` (`secret_index`,
-   * `key`, `profile`, `form`, `to`, `seconds`, `header`, `found`,
-   * `expected`), keys in sorted order.
-   */
-  fields: Record<string, string | number>
-}
-
 /**
- * Signs a webhook delivery the way `profile`'s provider does: the headers
- * to send, in order. `timestamp` (Unix seconds) is required by schemes that
- * carry one; `id` becomes the delivery-id header.
+ * Signs a delivery (or an UnknownPay S2S request) the way `profile`'s
+ * provider does: the headers to send, in order. Which options a profile
+ * needs or refuses is the core's decision.
  */
 export declare function sign(profile: string, secret: Secret, body: BodyInput, options?: SignOptions): Record<string, string>
-
-/** Signs a server-to-server request the way UnknownPay's API expects. */
-export declare function signRequest(secret: Secret, method: string, pathAndQuery: string, body: BodyInput, options: SignRequestOptions): Record<string, string>
-
-/** A successful verification. */
-export interface Verified {
-  /** The profile's canonical name (`"stripe"`, `"custom"`…). */
-  scheme: string
-  /** Which configured secret matched (0-based, in the order given). */
-  secretIndex: number
-  /** The signed timestamp (Unix seconds), for schemes that have one. */
-  timestamp: number | null
-  /** The delivery id header, if the scheme has one and it was sent. */
-  id: string | null
-}
 
 /**
  * One-shot verification. The second argument is the secret(s), or the

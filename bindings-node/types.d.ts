@@ -4,11 +4,7 @@
 
 /** A body: the exact bytes received. A string is taken as its UTF-8 bytes. */
 export type BodyInput = Uint8Array | ArrayBuffer | string
-/**
- * A header name or value: a ByteString, one character per byte, as Node's
- * `http` and `fetch` give them (a character above U+00FF is
- * `MALFORMED_HEADER`), or the exact bytes.
- */
+/** A header name or value: text (its UTF-8 bytes, as in every hooksig binding) or the exact bytes. */
 export type HeaderText = string | Uint8Array
 /**
  * Headers as received, in any shape Node has: `req.headers`
@@ -35,27 +31,35 @@ export interface VerifierOptions {
   /** Seconds a timestamp may lie in the future (overrides `tolerance` on that side). */
   future?: number
 }
-export interface VerifyOptions {
+/** The request line (both or neither): required by UnknownPay S2S, ignored by the other profiles. */
+export interface RequestLineOptions {
+  /** The request method exactly as sent, e.g. `"POST"`. */
+  method?: string
+  /** The path with its query exactly as sent, e.g. `"/v1/payouts?dry=1"`. */
+  pathAndQuery?: string
+}
+export interface VerifyOptions extends RequestLineOptions {
   /** The clock, in Unix seconds; default: the system clock. */
   now?: number
 }
-export interface VerifyRequestOptions extends VerifyOptions {
-  /** The request method exactly as sent, e.g. `"POST"`. */
-  method: string
-  /** The path with its query exactly as sent, e.g. `"/v1/payouts?dry=1"`. */
-  pathAndQuery: string
-}
-export interface SignOptions {
+export interface SignOptions extends RequestLineOptions {
   /** Unix seconds; required by profiles that sign a timestamp. */
   timestamp?: number
-  /** The delivery id (required by Standard Webhooks). */
+  /** The delivery id (required by Standard Webhooks; `Idempotency-Key` for UnknownPay S2S). */
   id?: string
-}
-export interface SignRequestOptions {
-  /** Unix seconds. */
-  timestamp: number
-  /** Sent as the API-key header when given. */
+  /** The API key id, for profiles that send one (UnknownPay S2S). */
   keyId?: string
+}
+/** A successful verification. */
+export interface Verified {
+  /** The profile's canonical name (`"stripe"`, `"custom"`…). */
+  scheme: string
+  /** Which configured secret matched (0-based, in the order given). */
+  secretIndex: number
+  /** The signed timestamp (Unix seconds), for schemes that have one. */
+  timestamp: number | null
+  /** The delivery id header, if the scheme has one and it was sent. */
+  id: string | null
 }
 
 
@@ -89,8 +93,25 @@ export interface ExplainOptions extends VerifyOptions {
   past?: number
   /** Seconds a timestamp may lie in the future (overrides `tolerance` on that side). */
   future?: number
-  /** With `pathAndQuery`: explain a signed request (UnknownPay S2S), method exactly as sent. */
-  method?: string
-  /** With `method`: the path with its query exactly as sent. */
-  pathAndQuery?: string
+}
+/** One cause `explain` found. */
+export interface Finding {
+  /** The stable code, e.g. `"SECRET_WHITESPACE"`. */
+  code: FindingCode
+  /** One line of plain English. */
+  message: string
+  /** The finding's data, named as in the CLI's `--json` (`secret_index`, `header`, `seconds`…). */
+  fields: Record<string, string | number>
+}
+/**
+ * What `explain` found: the core's JSON (`Explanation::to_json`), parsed, its
+ * top-level keys in camelCase. More top-level keys may appear; read by name.
+ */
+export interface Explanation {
+  /** `"OK"`, or the code `verify` fails with on these exact inputs. */
+  verdict: 'OK' | ErrorCode
+  /** The secret that matched, when the verdict is `"OK"`. */
+  secretIndex: number | null
+  /** The causes found, in the core's order; empty when the delivery verifies or nothing known explains the failure. */
+  findings: Finding[]
 }

@@ -1,11 +1,11 @@
 // Every case of testdata/explain.json through `explain`, asserting the
 // verdict, the exact list of finding codes and every field the case gives;
 // the header, body and option shapes rotate over the cases. Then: a signed
-// request, the system clock, and wrong types (the only thing that throws).
+// request, the system clock, and bad arguments (the only thing that throws).
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 
-import { HooksigError, explain, sign, signRequest, verify } from 'hooksig'
+import { HooksigError, explain, sign, verify } from 'hooksig'
 
 import { diagnose } from '../examples/explain.mjs'
 import { testdata, windowOf, wire } from './testdata.mjs'
@@ -62,10 +62,22 @@ function verifyCode(testCase) {
   }
 }
 
+/** Asserts that `run` throws HooksigError INVALID_ARGUMENT (or `code`). */
+function throwsCode(run, what, code = 'INVALID_ARGUMENT') {
+  assert.throws(run, (error) => error instanceof HooksigError && error.code === code, what)
+}
+
+/** The keys every explanation has (the core may add more; they are read by name). */
+const keys = ({ verdict, secretIndex, findings }) => ({ verdict, secretIndex, findings })
+
 describe('explain cases', () => {
   assert.ok(data.cases.length >= 25, `only ${data.cases.length} cases`)
   data.cases.forEach((testCase, i) => {
     test(testCase.name, () => {
+      if (testCase.raises !== undefined) {
+        throwsCode(() => run(testCase, i), testCase.name, testCase.raises)
+        return
+      }
       const got = run(testCase, i)
       assert.equal(got.verdict, testCase.expect)
       assert.equal(got.verdict, verifyCode(testCase), 'explain and verify disagree')
@@ -112,7 +124,7 @@ describe('explain', () => {
   test('now defaults to the system clock', () => {
     const now = Math.floor(Date.now() / 1000)
     const headers = sign('stripe', 'whsec_x', body, { timestamp: now })
-    assert.deepEqual(explain('stripe', 'whsec_x', headers, body), { verdict: 'OK', secretIndex: 0, findings: [] })
+    assert.deepEqual(keys(explain('stripe', 'whsec_x', headers, body)), { verdict: 'OK', secretIndex: 0, findings: [] })
     const old = sign('stripe', 'whsec_x', body, { timestamp: now - 3600 })
     const late = explain('stripe', 'whsec_x', old, body)
     assert.equal(late.verdict, 'TIMESTAMP_TOO_OLD')
@@ -122,10 +134,10 @@ describe('explain', () => {
   })
 
   test('a signed request (UnknownPay S2S) with method and pathAndQuery', () => {
-    const options = { timestamp: 1700000000, keyId: 'key-1' }
-    const headers = signRequest('s2s-secret', 'POST', '/v1/payouts?dry=1', body, options)
-    const request = { now: 1700000000, method: 'POST', pathAndQuery: '/v1/payouts?dry=1' }
-    assert.deepEqual(explain('unknownpay-s2s', ['other', 's2s-secret'], headers, body, request), {
+    const line = { method: 'POST', pathAndQuery: '/v1/payouts?dry=1' }
+    const headers = sign('unknownpay-s2s', 's2s-secret', body, { ...line, timestamp: 1700000000, keyId: 'key-1' })
+    const request = { now: 1700000000, ...line }
+    assert.deepEqual(keys(explain('unknownpay-s2s', ['other', 's2s-secret'], headers, body, request)), {
       verdict: 'OK',
       secretIndex: 1,
       findings: [],
@@ -136,14 +148,27 @@ describe('explain', () => {
     assert.equal(moved.verdict, 'SIGNATURE_MISMATCH')
   })
 
-  test('failures are verdicts, not throws', () => {
-    assert.equal(explain('no-such-profile', 's', [], '').verdict, verifyCodeOf(() => verify('no-such-profile', 's', [], '')))
-    assert.equal(explain('github', [], [], '').verdict, 'INVALID_ARGUMENT')
-    assert.equal(explain('github', 's', [['X-Hub-Signature-256', 'sha256=\u0100']], '').verdict, 'MALFORMED_HEADER')
+  test('failures of the delivery or the secrets are verdicts, not throws', () => {
+    assert.equal(explain('github', [], [], '').verdict, 'INVALID_ARGUMENT') // no secret
+    assert.equal(explain('github', Array(9).fill('s'), [], '').verdict, 'INVALID_ARGUMENT')
+    assert.equal(explain('github', [''], [], '').verdict, verifyCodeOf(() => verify('github', [''], [], '')))
     assert.equal(explain('github', 's', {}, 'body').verdict, 'MISSING_HEADER')
+    assert.equal(explain('github', 's', [['X-Hub-Signature-256', 'sha256=zz']], '').verdict, 'NO_SIGNATURE')
+    // Text is its UTF-8 bytes: the same verdict as those bytes, never a Latin-1 MALFORMED_HEADER.
+    for (const value of ['sha256=\u0100', `sha256=${'é'.repeat(32)}`, 'sha256=\uD800']) {
+      const asBytes = explain('github', 's', [['X-Hub-Signature-256', Buffer.from(value)]], '').verdict
+      assert.equal(explain('github', 's', [['X-Hub-Signature-256', value]], '').verdict, asBytes, value)
+      assert.equal(asBytes, verifyCodeOf(() => verify('github', 's', [['X-Hub-Signature-256', value]], '')))
+    }
   })
 
-  test('wrong types throw INVALID_ARGUMENT', () => {
+  test('an unknown profile throws INVALID_ARGUMENT, as verify does', () => {
+    throwsCode(() => explain('paypal', 's', [], ''), 'paypal')
+    throwsCode(() => explain('custom;header=', 's', [], ''), 'a bad custom profile')
+    assert.equal(verifyCodeOf(() => verify('paypal', 's', [], '')), 'INVALID_ARGUMENT')
+  })
+
+  test('bad arguments throw INVALID_ARGUMENT', () => {
     const bad = [
       () => explain(42, 's', [], ''),
       () => explain('github', 42, [], ''),
@@ -154,12 +179,16 @@ describe('explain', () => {
       () => explain('github', 's', [], '', { tolerance: 'long' }),
       () => explain('github', 's', [], '', { method: 'POST' }),
       () => explain('github', 's', [], '', { pathAndQuery: '/' }),
+      () => explain('github', 's', [], '', { method: 'PO ST', pathAndQuery: '/' }),
+      () => explain('github', 's', [], '', { tolerance: -1 }),
+      () => explain('github', { secrets: 's', past: 1.5 }, [], ''),
+      () => explain('github', { secrets: 's', future: true }, [], ''),
+      () => explain('github', { secrets: 's', tolerance: 10n }, [], ''),
+      () => explain('github', [42], [], ''),
       () => explain('github', { secrets: 42 }, [], ''),
       () => explain('github', 's', [['only-a-name']], ''),
     ]
-    bad.forEach((call, k) =>
-      assert.throws(call, (error) => error instanceof HooksigError && error.code === 'INVALID_ARGUMENT', `call #${k}`),
-    )
+    bad.forEach((call, k) => throwsCode(call, `call #${k}`))
   })
 })
 

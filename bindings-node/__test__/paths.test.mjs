@@ -9,7 +9,7 @@ import { describe, test } from 'node:test'
 
 import { HooksigError, Verifier, sign } from 'hooksig'
 
-import { testdata, windowOf, wire } from './testdata.mjs'
+import { lineOf, testdata, windowOf, wire } from './testdata.mjs'
 
 // The native binding hooksig.js wraps (the same module instance).
 const native = createRequire(import.meta.url)('../index.js')
@@ -71,8 +71,9 @@ describe('every verify case, plain object and general path alike', () => {
         assert.equal(verifier.code, testCase.expect)
         return
       }
-      const got = bothPaths(verifier.verified, object, body, { now: testCase.now ?? undefined })
-      if (!testCase.request) assert.equal(got.code, testCase.expect)
+      const got = bothPaths(verifier.verified, object, body, { now: testCase.now ?? undefined, ...lineOf(testCase) })
+      assert.equal(got.code, testCase.expect)
+      if (testCase.expect_id !== undefined) assert.equal(got.verified.id, testCase.expect_id)
       // At most four distinct names with string values always fit the fast path.
       const names = new Set(pairs.map(([name]) => name))
       if (names.size === pairs.length && pairs.length <= 4 && pairs.every(([, value]) => typeof value === 'string')) {
@@ -89,7 +90,7 @@ describe('junk around the wanted headers, both paths', () => {
   const body = '{"type":"ping"}'
   const now = 1_700_000_000
   const standard = new Verifier('standard-webhooks', { secrets: [secret] })
-  /** `req.headers` of a delivery with this id: lower-case names (sign gives ByteString values). */
+  /** `req.headers` of a delivery with this id: lower-case names, the values as sign gives them (text). */
   const headersWith = (id) =>
     Object.fromEntries(
       Object.entries(sign('standard-webhooks', secret, body, { timestamp: now, id })).map(([name, value]) => [
@@ -119,10 +120,13 @@ describe('junk around the wanted headers, both paths', () => {
     'a wanted header twice in different case': [{ ...lower, 'WEBHOOK-SIGNATURE': other }, 'MALFORMED_HEADER'],
     'the same value twice in different case': [{ ...lower, 'Webhook-Id': 'msg_1' }, null],
     'webhook- and svix- names together (more than four wanted)': [{ ...lower, ...svix, 'Webhook-Id': 'msg_1' }, null],
-    'a wanted value above U+00FF': [{ ...lower, 'webhook-id': 'msg_€' }, 'MALFORMED_HEADER'],
-    'a wanted non-ASCII value': [headersWith('msg_é'), 'OK'],
+    // Text is its UTF-8 bytes: another id is another MAC, whatever its characters.
+    'a wanted value above U+00FF': [{ ...lower, 'webhook-id': 'msg_€' }, 'SIGNATURE_MISMATCH'],
+    'a wanted non-ASCII value': [headersWith('msg_é€'), 'OK'],
+    'a wanted value with a lone surrogate (UTF-8: U+FFFD)': [headersWith('msg_\uD800'), 'OK'],
     'a wanted value longer than the stack buffer': [headersWith(longId), 'OK'],
-    'a long wanted value above U+00FF': [{ ...headersWith(longId), 'webhook-id': `${longId}Ā` }, 'MALFORMED_HEADER'],
+    'a long wanted value above U+00FF': [{ ...headersWith(longId), 'webhook-id': `${longId}Ā` }, 'SIGNATURE_MISMATCH'],
+    'a long non-ASCII wanted value': [headersWith(`${longId}€`), 'OK'],
     'an undefined wanted value': [{ ...lower, 'webhook-id': undefined }, null],
     'an array wanted value': [{ ...lower, 'webhook-signature': [lower['webhook-signature']] }, 'OK'],
     'a null wanted value': [{ ...lower, 'webhook-id': null }, 'INVALID_ARGUMENT'],
@@ -142,9 +146,11 @@ describe('junk around the wanted headers, both paths', () => {
     const got = bothPaths(standard, { ...junk, ...lower }, body, { now })
     assert.deepEqual(got.verified, { scheme: 'standard-webhooks', secretIndex: 0, timestamp: now, id: 'msg_1' })
     assert.equal(got.fast, 1)
-    // The id's bytes arrive as Latin-1 characters ('msg_Ã©'); the id is their UTF-8.
-    const utf8 = bothPaths(standard, headersWith('msg_é'), body, { now })
-    assert.deepEqual([utf8.code, utf8.verified?.id], ['OK', 'msg_é'])
+    // A non-ASCII id is its text's UTF-8, and comes back as that text.
+    const utf8 = bothPaths(standard, headersWith('msg_é€'), body, { now })
+    assert.deepEqual([utf8.code, utf8.verified?.id], ['OK', 'msg_é€'])
+    const surrogate = bothPaths(standard, headersWith('msg_\uD800'), body, { now })
+    assert.deepEqual([surrogate.code, surrogate.verified?.id], ['OK', 'msg_\uFFFD'])
     const long = bothPaths(standard, headersWith(longId), body, { now })
     assert.deepEqual([long.code, long.verified?.id, long.fast], ['OK', longId, 1])
   })

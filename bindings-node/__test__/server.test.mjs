@@ -131,27 +131,39 @@ describe('WHATWG Headers', () => {
     )
   })
 
-  test('a non-ASCII delivery id survives the wire as a ByteString', async () => {
+  test('a non-ASCII delivery id: node:http gives Latin-1 text, so its bytes are passed', async () => {
     const key = `whsec_${Buffer.from('a standard webhooks key of 24+').toString('base64')}`
     const timestamp = now()
     const headers = sign('standard-webhooks', key, body, { timestamp, id: 'msg_é€' })
+    // fetch sends ByteStrings: the id's UTF-8 bytes, one character each.
+    const onWire = Object.fromEntries(Object.entries(headers).map(([n, v]) => [n, Buffer.from(v).toString('latin1')]))
     let server
     const received = new Promise((resolve) => {
       server = createServer((req, res) => {
         const chunks = []
         req.on('data', (c) => chunks.push(c))
         req.on('end', () => {
-          resolve(verify('standard-webhooks', key, req.headers, Buffer.concat(chunks)))
+          const raw = Buffer.concat(chunks)
+          const bytes = Object.fromEntries(Object.entries(req.headers).map(([n, v]) => [n, Buffer.from(String(v), 'latin1')]))
+          let asText
+          try {
+            verify('standard-webhooks', key, req.headers, raw)
+          } catch (error) {
+            asText = error
+          }
+          resolve({ asText, asBytes: verify('standard-webhooks', key, bytes, raw) })
           res.end()
         })
       })
     })
     const url = await listen(server)
-    await fetch(url, { method: 'POST', headers, body })
-    const verified = await received
+    await fetch(url, { method: 'POST', headers: onWire, body })
+    const { asText, asBytes } = await received
     server.close()
-    assert.equal(verified.id, 'msg_é€')
-    assert.equal(verified.timestamp, timestamp)
+    // Text is its UTF-8 bytes (every binding's rule): 'msg_Ã©â\x82¬' is not what was signed.
+    assert.ok(asText instanceof HooksigError && asText.code === 'SIGNATURE_MISMATCH', String(asText))
+    assert.equal(asBytes.id, 'msg_é€')
+    assert.equal(asBytes.timestamp, timestamp)
   })
 })
 

@@ -5,9 +5,12 @@ import { readFileSync } from 'node:fs'
 /** `testdata/<name>`, parsed. */
 export const testdata = (name) => JSON.parse(readFileSync(new URL(`../../testdata/${name}`, import.meta.url), 'utf8'))
 
-/** A vector string is UTF-8 text on the wire; Node hands headers over as ByteStrings. */
-export const wire = (text) =>
-  typeof text === 'string' ? Buffer.from(text, 'utf8').toString('latin1') : Buffer.from(text.hex, 'hex')
+/** A vector string is text (the package takes its UTF-8 bytes); `{ hex }` is exact bytes. */
+export const wire = (text) => (typeof text === 'string' ? text : Buffer.from(text.hex, 'hex'))
+
+/** A case's request line as `verify`'s and `sign`'s options (none: `{}`). */
+export const lineOf = (testCase) =>
+  testCase.request ? { method: testCase.request.method, pathAndQuery: testCase.request.path_and_query } : {}
 
 /** A case's `tolerance` as the options `Verifier` and `explain` take. */
 export function windowOf(testCase) {

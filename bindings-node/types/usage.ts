@@ -12,10 +12,10 @@ import {
   HooksigError,
   type Verified,
   Verifier,
+  COMPACT_INDEX_BITS,
   errorCodes,
   explain,
   sign,
-  signRequest,
   verify,
 } from 'hooksig'
 
@@ -60,12 +60,10 @@ const shapes: HeadersInput[] = [
 const bodies: BodyInput[] = ['text', Buffer.from('x'), new Uint8Array(1), new ArrayBuffer(1)]
 
 const headers: Record<string, string> = sign('stripe', 'whsec_x', '{}', { timestamp: 1_700_000_000 })
-const s2s: Record<string, string> = signRequest('secret', 'POST', '/v1/payouts', '{}', { timestamp: 1, keyId: 'k' })
-const again: Verified = new Verifier('unknownpay-s2s', { secrets: 'secret' }).verifyRequest(s2s, '{}', {
-  method: 'POST',
-  pathAndQuery: '/v1/payouts',
-  now: 1,
-})
+const line = { method: 'POST', pathAndQuery: '/v1/payouts' }
+const s2s: Record<string, string> = sign('unknownpay-s2s', 'secret', '{}', { ...line, timestamp: 1, keyId: 'k', id: 'i' })
+const again: Verified = new Verifier('unknownpay-s2s', { secrets: 'secret' }).verify(s2s, '{}', { ...line, now: 1 })
+const bits: number = COMPACT_INDEX_BITS
 const statuses: number[] = errorCodes().map((e) => e.httpStatus)
 
 const app = express()
@@ -93,10 +91,12 @@ explain('github', 's', {}, '', { timestamp: 1 })
 verifier.verify({}, 42)
 // @ts-expect-error: options need secrets
 new Verifier('github', {})
-// @ts-expect-error: verifyRequest needs the method and path
+// @ts-expect-error: there is one verify
 verifier.verifyRequest({}, '', { now: 1 })
+// @ts-expect-error: a window is a number or null
+new Verifier('github', { secrets: 's', tolerance: '300' })
 // @ts-expect-error: an unknown code
 const wrongCode: ErrorCode = 'NOPE'
 
-export { handle, rawHeaders, fromRequest, shapes, bodies, headers, again, statuses, app, wrongCode }
+export { handle, rawHeaders, fromRequest, shapes, bodies, headers, again, bits, statuses, app, wrongCode }
 export { explained, verdict, matched, codes, fields, messages, wrongFinding }
