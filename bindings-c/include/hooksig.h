@@ -320,8 +320,10 @@ enum hooksig_result hooksig_explain(const struct hooksig_explain_args *args,
                                     size_t *out_needed,
                                     enum hooksig_result *out_verdict);
 
-// `hooksig_verifier_verify` with the headers packed into one string (module
-// documentation) and the result as one `hooksig::compact` number: negative
+// `hooksig_verifier_verify` with no request line (PHP takes the general path
+// when it has one: two more arguments cost every call here more than they
+// would save), the headers packed into one string (module documentation)
+// and the result as one `hooksig::compact` number: negative
 // is `-hooksig_result` (for the core's codes exactly `compact_error`), `0` or
 // more is a success: `secret_index`, the position of the id's header in
 // `packed` + 1 (0: no id) and the timestamp + 1 (0: none), laid out as the
@@ -329,18 +331,13 @@ enum hooksig_result hooksig_explain(const struct hooksig_explain_args *args,
 // but call `hooksig_verifier_verify` for the struct.
 //
 // # Safety
-// `verifier` comes from `hooksig_verifier_new`; `packed`, `body`, `method`
-// and `path_and_query` point to their lengths in bytes (or are NULL with
-// length 0; the request line as for `hooksig_verifier_verify`).
+// `verifier` comes from `hooksig_verifier_new`; `packed` and `body` point to
+// their lengths in bytes (or are NULL with length 0).
 int64_t hooksig_verifier_verify_compact(const struct hooksig_verifier *verifier,
                                         const char *packed,
                                         size_t packed_len,
                                         const char *body,
                                         size_t body_len,
-                                        const char *method,
-                                        size_t method_len,
-                                        const char *path_and_query,
-                                        size_t path_and_query_len,
                                         uint64_t now);
 
 // Which of many header names the verifier's profile reads (any case, `-`/`_`

@@ -152,10 +152,6 @@ int64_t hooksig_verifier_verify_compact(const struct hooksig_verifier *verifier,
                                         size_t packed_len,
                                         const char *body,
                                         size_t body_len,
-                                        const char *method,
-                                        size_t method_len,
-                                        const char *path_and_query,
-                                        size_t path_and_query_len,
                                         uint64_t now);
 
 uint64_t hooksig_verifier_wants_headers(const struct hooksig_verifier *verifier,

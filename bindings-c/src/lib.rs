@@ -467,7 +467,7 @@ fn tolerance(window: Option<&hooksig_window>) -> Result<Tolerance, hooksig_resul
 ///
 /// # Safety
 /// As [`optional_text`] for each.
-pub(crate) unsafe fn request_line<'a>(
+unsafe fn request_line<'a>(
     method: *const c_char,
     method_len: usize,
     path: *const c_char,

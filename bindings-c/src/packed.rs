@@ -20,7 +20,7 @@ use hooksig::compact::{self, compact_error};
 use hooksig::{Error, Verified};
 
 use crate::ffi::{guard, reference};
-use crate::{HeaderPair, bytes, hooksig_result, hooksig_verifier, request_line};
+use crate::{HeaderPair, bytes, hooksig_result, hooksig_verifier};
 
 /// `hooksig::compact::COMPACT_INDEX_BITS`: bits 0.. hold `secret_index`.
 #[unsafe(no_mangle)]
@@ -73,8 +73,10 @@ fn compact_value(result: Result<Verified<'_>, Error>, headers: &[HeaderPair<'_>]
     }
 }
 
-/// `hooksig_verifier_verify` with the headers packed into one string (module
-/// documentation) and the result as one `hooksig::compact` number: negative
+/// `hooksig_verifier_verify` with no request line (PHP takes the general path
+/// when it has one: two more arguments cost every call here more than they
+/// would save), the headers packed into one string (module documentation)
+/// and the result as one `hooksig::compact` number: negative
 /// is `-hooksig_result` (for the core's codes exactly `compact_error`), `0` or
 /// more is a success: `secret_index`, the position of the id's header in
 /// `packed` + 1 (0: no id) and the timestamp + 1 (0: none), laid out as the
@@ -82,9 +84,8 @@ fn compact_value(result: Result<Verified<'_>, Error>, headers: &[HeaderPair<'_>]
 /// but call `hooksig_verifier_verify` for the struct.
 ///
 /// # Safety
-/// `verifier` comes from `hooksig_verifier_new`; `packed`, `body`, `method`
-/// and `path_and_query` point to their lengths in bytes (or are NULL with
-/// length 0; the request line as for `hooksig_verifier_verify`).
+/// `verifier` comes from `hooksig_verifier_new`; `packed` and `body` point to
+/// their lengths in bytes (or are NULL with length 0).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hooksig_verifier_verify_compact(
     verifier: *const hooksig_verifier,
@@ -92,25 +93,15 @@ pub unsafe extern "C" fn hooksig_verifier_verify_compact(
     packed_len: usize,
     body: *const c_char,
     body_len: usize,
-    method: *const c_char,
-    method_len: usize,
-    path_and_query: *const c_char,
-    path_and_query_len: usize,
     now: u64,
 ) -> i64 {
     guard(compact_error(Error::Internal), || {
         let run = || {
             // SAFETY: the caller's contract above.
-            let (verifier, packed, body, request) = unsafe {
-                (
-                    reference(verifier)?,
-                    bytes(packed, packed_len)?,
-                    bytes(body, body_len)?,
-                    request_line(method, method_len, path_and_query, path_and_query_len)?,
-                )
-            };
+            let (verifier, packed, body) =
+                unsafe { (reference(verifier)?, bytes(packed, packed_len)?, bytes(body, body_len)?) };
             let headers = unpack(packed)?;
-            Ok(compact_value(verifier.inner.verify_request(&headers, body, request, now), &headers))
+            Ok(compact_value(verifier.inner.verify(&headers, body, now), &headers))
         };
         run().unwrap_or_else(|code: hooksig_result| -i64::from(code as u32))
     })
