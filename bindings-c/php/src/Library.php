@@ -21,8 +21,6 @@ use FFI\CData;
 final class Library
 {
     private static ?FFI $ffi = null;
-    /** @var ?array<string, int> */
-    private static ?array $compact = null;
 
     public static function load(?string $library = null): FFI
     {
@@ -82,17 +80,20 @@ final class Library
         return $window;
     }
 
-    /** The hooksig::compact layout: the library's exported HOOKSIG_COMPACT_* values. @return array<string, int> */
-    public static function compactLayout(): array
+    /**
+     * Defines Hooksig\COMPACT_* (ID_SHIFT, TIMESTAMP_SHIFT, DOES_NOT_FIT, INDEX_MASK, ID_MASK) from the library's
+     * exported HOOKSIG_COMPACT_* values, once: the hooksig::compact layout, never written down in PHP.
+     */
+    public static function defineCompactLayout(): void
     {
-        $ffi = self::load();
-        return self::$compact ??= [
-            'index' => (1 << $ffi->HOOKSIG_COMPACT_INDEX_BITS) - 1,
-            'idShift' => $ffi->HOOKSIG_COMPACT_ID_SHIFT,
-            'id' => (1 << $ffi->HOOKSIG_COMPACT_ID_BITS) - 1,
-            'timestampShift' => $ffi->HOOKSIG_COMPACT_TIMESTAMP_SHIFT,
-            'doesNotFit' => $ffi->HOOKSIG_COMPACT_DOES_NOT_FIT,
-        ];
+        if (!defined('Hooksig\COMPACT_ID_SHIFT')) {
+            $ffi = self::load();
+            define('Hooksig\COMPACT_INDEX_MASK', (1 << $ffi->HOOKSIG_COMPACT_INDEX_BITS) - 1);
+            define('Hooksig\COMPACT_ID_MASK', (1 << $ffi->HOOKSIG_COMPACT_ID_BITS) - 1);
+            define('Hooksig\COMPACT_ID_SHIFT', $ffi->HOOKSIG_COMPACT_ID_SHIFT);
+            define('Hooksig\COMPACT_TIMESTAMP_SHIFT', $ffi->HOOKSIG_COMPACT_TIMESTAMP_SHIFT);
+            define('Hooksig\COMPACT_DOES_NOT_FIT', $ffi->HOOKSIG_COMPACT_DOES_NOT_FIT);
+        }
     }
 
     /** A pointer to a C copy of $bytes (never NULL, even for ""), kept alive by $keep. */

@@ -26,8 +26,8 @@ final class Verifier
     private string $scheme;
     /** hooksig_verifier_verify_compact as a function pointer (calling it skips FFI's symbol look-up). */
     private CData $verifyCompact;
-    /** @var array<string, int> the hooksig::compact layout (Library::compactLayout()) */
-    private array $layout;
+    /** The native verifier (owned by $handle, which clones share). */
+    private CData $verifier;
     /**
      * @var array<string, string> the names the profile reads (the library's answers, remembered: learn()),
      * each with its packed prefix: pack('Va*', strlen(name), name)
@@ -60,10 +60,10 @@ final class Verifier
         } finally {
             Library::wipe($keep);
         }
-        $this->handle = new Handle($handle);
+        $this->handle = new Handle($this->verifier = $handle);
         $this->scheme = $ffi->hooksig_verifier_scheme($handle);
         $this->verifyCompact = $ffi->hooksig_verifier_verify_compact;
-        $this->layout = Library::compactLayout();
+        Library::defineCompactLayout();
     }
 
     /**
@@ -78,38 +78,37 @@ final class Verifier
      */
     public function verify(array $headers, string $body, ?int $now = null, ?string $method = null, ?string $pathAndQuery = null): Verified
     {
-        if ($method !== null || $pathAndQuery !== null) {
+        if (isset($method) || isset($pathAndQuery)) {
             return $this->verifyFull($headers, $body, $now, $method, $pathAndQuery);
         }
         // The hot path, kept flat (each PHP call or FFI field read costs about as much as the core's
         // HMAC here). A name => string map whose names are all known takes one array_diff_key and, per
         // wanted header, its remembered name prefix and value length; anything else goes through pack().
         $packed = '';
-        $values = [];
         $picked = $this->picked;
-        foreach (array_diff_key($headers, $this->skipped) as $name => $value) {
+        $values = array_diff_key($headers, $this->skipped);
+        foreach ($values as $name => $value) {
             if (!is_string($value) || ($prefix = $picked[$name] ?? null) === null) {
                 [$packed, $values] = $this->pack($headers);
                 break;
             }
             $packed .= $prefix . ($this->lengths[strlen($value)] ?? $this->length(strlen($value))) . $value;
-            $values[] = $value;
         }
-        // One FFI call; the result is one hooksig::compact number: the secret index, which packed
-        // header's value is the id (+1), the timestamp + 1.
-        $result = ($this->verifyCompact)($this->handle->verifier, $packed, strlen($packed), $body, strlen($body), $now ?? time());
-        $layout = $this->layout;
+        // One FFI call; the result is one hooksig::compact number (layout: the library's HOOKSIG_COMPACT_*,
+        // see Library::compactLayout): the secret index, which packed header's value is the id (+1), the
+        // timestamp + 1. $values are the packed values, in order.
+        $result = ($this->verifyCompact)($this->verifier, $packed, strlen($packed), $body, strlen($body), $now ?? time());
         if ($result >= 0) {
-            $slot = ($result >> $layout['idShift']) & $layout['id'];
-            $timestamp = $result >> $layout['timestampShift'];
+            $slot = ($result >> COMPACT_ID_SHIFT) & COMPACT_ID_MASK;
+            $timestamp = $result >> COMPACT_TIMESTAMP_SHIFT;
             return new Verified(
                 $this->scheme,
-                $result & $layout['index'],
+                $result & COMPACT_INDEX_MASK,
                 $timestamp === 0 ? null : $timestamp - 1,
-                $slot === 0 ? null : $values[$slot - 1],
+                $slot === 0 ? null : array_values($values)[$slot - 1],
             );
         }
-        if ($result !== $layout['doesNotFit']) {
+        if ($result !== COMPACT_DOES_NOT_FIT) {
             Library::check(-$result);
         }
         return $this->verifyFull($headers, $body, $now, null, null);
@@ -122,7 +121,7 @@ final class Verifier
         [$array, $count] = Library::headers($headers, $keep);
         $out = $this->ffi->new('hooksig_verified');
         Library::check($this->ffi->hooksig_verifier_verify(
-            $this->handle->verifier, $array, $count, $body, strlen($body),
+            $this->verifier, $array, $count, $body, strlen($body),
             $method, strlen($method ?? ''), $path, strlen($path ?? ''), $now ?? time(), FFI::addr($out),
         ));
         return new Verified(
@@ -164,15 +163,15 @@ final class Verifier
      */
     private function learn(array $names): void
     {
-        $new = array_filter(array_unique($names), fn (string $name) => !isset($this->picked[$name])
-            && !isset($this->skipped[$name]) && !str_contains($name, "\0"));
+        $new = preg_grep('/\x00/', array_keys(array_diff_key(array_flip($names), $this->picked, $this->skipped)), PREG_GREP_INVERT);
         foreach (array_chunk($new, 64) as $chunk) {
             if (count($this->picked) + count($this->skipped) + count($chunk) > self::WANTED_CACHE) {
                 return;
             }
             $joined = implode("\0", $chunk);
-            $mask = $this->ffi->hooksig_verifier_wants_headers($this->handle->verifier, $joined, strlen($joined));
+            $mask = $this->ffi->hooksig_verifier_wants_headers($this->verifier, $joined, strlen($joined));
             foreach ($chunk as $i => $name) {
+                $name = (string) $name;
                 if (($mask >> $i) & 1) {
                     $this->picked[$name] = pack('Va*', strlen($name), $name);
                 } else {
