@@ -43,14 +43,12 @@ final class Library
     /** Throws Exception unless $result is HOOKSIG_RESULT_OK. */
     public static function check(int $result): void
     {
-        if ($result !== self::load()->HOOKSIG_RESULT_OK) {
-            $ffi = self::load();
-            throw new Exception(
-                $ffi->hooksig_result_code($result),
-                $ffi->hooksig_result_message($result),
-                $ffi->hooksig_result_http_status($result),
-            );
-        }
+        $ffi = self::load();
+        $result === $ffi->HOOKSIG_RESULT_OK || throw new Exception(
+            $ffi->hooksig_result_code($result),
+            $ffi->hooksig_result_message($result),
+            $ffi->hooksig_result_http_status($result),
+        );
     }
 
     /**
@@ -64,53 +62,39 @@ final class Library
     {
         $ffi = self::load();
         $window = $ffi->new('hooksig_window');
-        foreach (['tolerance', 'past', 'future'] as $name) {
-            if (array_key_exists($name, $options)) {
-                $value = $options[$name];
-                $arg = $window->{$name};
-                $arg->kind = match (true) {
-                    $value === null => $ffi->HOOKSIG_WINDOW_KIND_NULL,
-                    is_int($value) => $ffi->HOOKSIG_WINDOW_KIND_INT,
-                    is_float($value) => $ffi->HOOKSIG_WINDOW_KIND_FLOAT,
-                    default => $ffi->HOOKSIG_WINDOW_KIND_INVALID,
-                };
-                is_int($value) ? $arg->integer = $value : (is_float($value) ? $arg->number = $value : null);
-            }
+        foreach (array_intersect_key($options, ['tolerance' => 1, 'past' => 1, 'future' => 1]) as $name => $value) {
+            [$window->{$name}->kind, $field] = match (true) {
+                $value === null => [$ffi->HOOKSIG_WINDOW_KIND_NULL, null],
+                is_int($value) => [$ffi->HOOKSIG_WINDOW_KIND_INT, 'integer'],
+                is_float($value) => [$ffi->HOOKSIG_WINDOW_KIND_FLOAT, 'number'],
+                default => [$ffi->HOOKSIG_WINDOW_KIND_INVALID, null],
+            };
+            $field === null || $window->{$name}->{$field} = $value;
         }
         return $window;
     }
 
     /**
-     * Defines Hooksig\COMPACT_* (ID_SHIFT, TIMESTAMP_SHIFT, DOES_NOT_FIT, INDEX_MASK, ID_MASK) from the library's
-     * exported HOOKSIG_COMPACT_* values, once: the hooksig::compact layout, never written down in PHP.
+     * Defines Hooksig\COMPACT_* (INDEX_BITS, ID_SHIFT, ID_BITS, TIMESTAMP_SHIFT, DOES_NOT_FIT) from the library's
+     * exported HOOKSIG_COMPACT_* values, once: the hooksig::compact layout is never written down in PHP.
      */
     public static function defineCompactLayout(): void
     {
-        if (!defined('Hooksig\COMPACT_ID_SHIFT')) {
-            $ffi = self::load();
-            define('Hooksig\COMPACT_INDEX_MASK', (1 << $ffi->HOOKSIG_COMPACT_INDEX_BITS) - 1);
-            define('Hooksig\COMPACT_ID_MASK', (1 << $ffi->HOOKSIG_COMPACT_ID_BITS) - 1);
-            define('Hooksig\COMPACT_ID_SHIFT', $ffi->HOOKSIG_COMPACT_ID_SHIFT);
-            define('Hooksig\COMPACT_TIMESTAMP_SHIFT', $ffi->HOOKSIG_COMPACT_TIMESTAMP_SHIFT);
-            define('Hooksig\COMPACT_DOES_NOT_FIT', $ffi->HOOKSIG_COMPACT_DOES_NOT_FIT);
+        foreach (['INDEX_BITS', 'ID_SHIFT', 'ID_BITS', 'TIMESTAMP_SHIFT', 'DOES_NOT_FIT'] as $name) {
+            defined("Hooksig\\COMPACT_$name") || define("Hooksig\\COMPACT_$name", self::load()->{"HOOKSIG_COMPACT_$name"});
         }
     }
 
-    /** A pointer to a C copy of $bytes (never NULL, even for ""), kept alive by $keep. */
-    public static function copy(#[\SensitiveParameter] string $bytes, array &$keep): CData
-    {
-        $len = strlen($bytes);
-        $keep[] = $copy = self::load()->new('uint8_t[' . max($len, 1) . ']');
-        FFI::memcpy($copy, $bytes, $len);
-        return FFI::addr($copy[0]);
-    }
-
-    /** Points the hooksig_bytes $field at a copy of $bytes; null leaves it NULL ("not given"). */
-    public static function fill(CData $field, ?string $bytes, array &$keep): void
+    /**
+     * Points $struct->$ptr at a C copy of $bytes (never NULL, even for "") and sets $struct->$len; the copy is
+     * kept alive by $keep. null leaves the field NULL: "not given".
+     */
+    public static function fill(CData $struct, string $ptr, string $len, #[\SensitiveParameter] ?string $bytes, array &$keep): void
     {
         if ($bytes !== null) {
-            $field->ptr = self::copy($bytes, $keep);
-            $field->len = strlen($bytes);
+            $keep[] = $copy = self::load()->new('uint8_t[' . max(strlen($bytes), 1) . ']');
+            FFI::memcpy($copy, $bytes, strlen($bytes));
+            [$struct->{$ptr}, $struct->{$len}] = [FFI::addr($copy[0]), strlen($bytes)];
         }
     }
 
@@ -136,7 +120,7 @@ final class Library
         $keep[] = $array = self::load()->new("hooksig_bytes[$count]");
         foreach (array_values($secrets) as $i => $secret) {
             is_string($secret) || self::check(self::load()->HOOKSIG_RESULT_INVALID_ARGUMENT);
-            self::fill($array[$i], $secret, $keep);
+            self::fill($array[$i], 'ptr', 'len', $secret, $keep);
         }
         return FFI::addr($array[0]);
     }
@@ -178,8 +162,8 @@ final class Library
         }
         $keep[] = $array = self::load()->new('hooksig_header[' . count($pairs) . ']');
         foreach ($pairs as $i => [$name, $value]) {
-            [$array[$i]->name, $array[$i]->name_len] = [self::copy($name, $keep), strlen($name)];
-            [$array[$i]->value, $array[$i]->value_len] = [self::copy($value, $keep), strlen($value)];
+            self::fill($array[$i], 'name', 'name_len', $name, $keep);
+            self::fill($array[$i], 'value', 'value_len', $value, $keep);
         }
         return [FFI::addr($array[0]), count($pairs)];
     }

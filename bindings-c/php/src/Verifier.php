@@ -16,12 +16,11 @@ use FFI\CData;
  * Options: 'tolerance' => seconds either way (default 300; null disables the
  * window), 'past' / 'future' => override one side, 'library' => path of the
  * hooksig shared library (see Library). Cloning is safe: clones share the
- * native verifier (Handle).
+ * native verifier.
  */
 final class Verifier
 {
-    private Handle $handle;
-    private FFI $ffi;
+    private object $handle;
     /** The profile's canonical name: Verified::$scheme of every verification. */
     private string $scheme;
     /** hooksig_verifier_verify_compact as a function pointer (calling it skips FFI's symbol look-up). */
@@ -48,7 +47,7 @@ final class Verifier
      */
     public function __construct(string $profile, #[\SensitiveParameter] array $secrets, array $options = [])
     {
-        $ffi = $this->ffi = Library::load($options['library'] ?? null);
+        $ffi = Library::load($options['library'] ?? null);
         $window = Library::window($options);
         $handle = $ffi->new('hooksig_verifier*');
         $keep = [];
@@ -60,7 +59,18 @@ final class Verifier
         } finally {
             Library::wipe($keep);
         }
-        $this->handle = new Handle($this->verifier = $handle);
+        // Owns the native verifier and frees it once, when the last reference goes: a clone of this
+        // Verifier shares it (PHP clones are shallow), so `clone` never double-frees; it cannot be cloned itself.
+        $this->handle = new class($this->verifier = $handle) {
+            public function __construct(private CData $verifier) {}
+
+            public function __destruct()
+            {
+                Library::load()->hooksig_verifier_free($this->verifier);
+            }
+
+            private function __clone() {}
+        };
         $this->scheme = $ffi->hooksig_verifier_scheme($handle);
         $this->verifyCompact = $ffi->hooksig_verifier_verify_compact;
         Library::defineCompactLayout();
@@ -99,11 +109,11 @@ final class Verifier
         // timestamp + 1. $values are the packed values, in order.
         $result = ($this->verifyCompact)($this->verifier, $packed, strlen($packed), $body, strlen($body), $now ?? time());
         if ($result >= 0) {
-            $slot = ($result >> COMPACT_ID_SHIFT) & COMPACT_ID_MASK;
+            $slot = ($result >> COMPACT_ID_SHIFT) & ((1 << COMPACT_ID_BITS) - 1);
             $timestamp = $result >> COMPACT_TIMESTAMP_SHIFT;
             return new Verified(
                 $this->scheme,
-                $result & COMPACT_INDEX_MASK,
+                $result & ((1 << COMPACT_INDEX_BITS) - 1),
                 $timestamp === 0 ? null : $timestamp - 1,
                 $slot === 0 ? null : array_values($values)[$slot - 1],
             );
@@ -119,8 +129,8 @@ final class Verifier
     {
         $keep = [];
         [$array, $count] = Library::headers($headers, $keep);
-        $out = $this->ffi->new('hooksig_verified');
-        Library::check($this->ffi->hooksig_verifier_verify(
+        $out = Library::load()->new('hooksig_verified');
+        Library::check(Library::load()->hooksig_verifier_verify(
             $this->verifier, $array, $count, $body, strlen($body),
             $method, strlen($method ?? ''), $path, strlen($path ?? ''), $now ?? time(), FFI::addr($out),
         ));
@@ -169,7 +179,7 @@ final class Verifier
                 return;
             }
             $joined = implode("\0", $chunk);
-            $mask = $this->ffi->hooksig_verifier_wants_headers($this->verifier, $joined, strlen($joined));
+            $mask = Library::load()->hooksig_verifier_wants_headers($this->verifier, $joined, strlen($joined));
             foreach ($chunk as $i => $name) {
                 $name = (string) $name;
                 if (($mask >> $i) & 1) {
@@ -184,10 +194,6 @@ final class Verifier
     /** pack('V', $length), remembered for the first WANTED_CACHE lengths. */
     private function length(int $length): string
     {
-        $packed = pack('V', $length);
-        if (count($this->lengths) < self::WANTED_CACHE) {
-            $this->lengths[$length] = $packed;
-        }
-        return $packed;
+        return count($this->lengths) < self::WANTED_CACHE ? $this->lengths[$length] = pack('V', $length) : pack('V', $length);
     }
 }

@@ -30,7 +30,7 @@ function sign(
     [$options->has_timestamp, $options->timestamp] = [$timestamp !== null, $timestamp ?? 0];
     $keep = [];
     foreach (['id' => $id, 'method' => $method, 'path_and_query' => $pathAndQuery, 'key_id' => $keyId] as $field => $text) {
-        Library::fill($options->{$field}, $text, $keep);
+        Library::fill($options->{$field}, 'ptr', 'len', $text, $keep);
     }
     $out = $ffi->new('hooksig_signed_headers');
     [$buffer] = Library::buffered('uint8_t', 512, static fn (CData $buf, int $size, CData $needed) => $ffi->hooksig_sign(
@@ -76,7 +76,7 @@ function explain(string $profile, #[\SensitiveParameter] array $secrets, array $
         $args->secrets_len = count($secrets);
         [$args->headers, $args->headers_len] = Library::headers($headers, $keep);
         foreach (['profile' => $profile, 'body' => $body, 'method' => $method, 'path_and_query' => $path] as $field => $text) {
-            Library::fill($args->{$field}, $text, $keep);
+            Library::fill($args->{$field}, 'ptr', 'len', $text, $keep);
         }
         $args->window = Library::window($options);
         $args->now = $now;
