@@ -101,9 +101,7 @@ final class Library
     /** Zeroes the C copies in $keep (secrets among them) once the call that needed them returned. */
     public static function wipe(array $keep): void
     {
-        foreach ($keep as $copy) {
-            FFI::memset($copy, 0, FFI::sizeof($copy));
-        }
+        array_map(static fn (CData $copy) => FFI::memset($copy, 0, FFI::sizeof($copy)), $keep);
     }
 
     /**
@@ -111,13 +109,9 @@ final class Library
      *
      * @param array<mixed> $secrets
      */
-    public static function secrets(#[\SensitiveParameter] array $secrets, array &$keep): ?CData
+    public static function secrets(#[\SensitiveParameter] array $secrets, array &$keep): CData
     {
-        $count = count($secrets);
-        if ($count === 0) {
-            return null;
-        }
-        $keep[] = $array = self::load()->new("hooksig_bytes[$count]");
+        $keep[] = $array = self::load()->new('hooksig_bytes[' . max(count($secrets), 1) . ']');
         foreach (array_values($secrets) as $i => $secret) {
             is_string($secret) || self::check(self::load()->HOOKSIG_RESULT_INVALID_ARGUMENT);
             self::fill($array[$i], 'ptr', 'len', $secret, $keep);
@@ -152,15 +146,12 @@ final class Library
      * A hooksig_header[] of C copies of the headers (any shape pairs() takes): [pointer, count].
      *
      * @param array<mixed> $headers
-     * @return array{0: ?CData, 1: int}
+     * @return array{0: CData, 1: int}
      */
     public static function headers(array $headers, array &$keep): array
     {
         $pairs = self::pairs($headers);
-        if ($pairs === []) {
-            return [null, 0];
-        }
-        $keep[] = $array = self::load()->new('hooksig_header[' . count($pairs) . ']');
+        $keep[] = $array = self::load()->new('hooksig_header[' . max(count($pairs), 1) . ']');
         foreach ($pairs as $i => [$name, $value]) {
             self::fill($array[$i], 'name', 'name_len', $name, $keep);
             self::fill($array[$i], 'value', 'value_len', $value, $keep);

@@ -72,8 +72,7 @@ function explain(string $profile, #[\SensitiveParameter] array $secrets, array $
     $args = $ffi->new('hooksig_explain_args');
     $keep = [];
     try {
-        $args->secrets = Library::secrets($secrets, $keep);
-        $args->secrets_len = count($secrets);
+        [$args->secrets, $args->secrets_len] = [Library::secrets($secrets, $keep), count($secrets)];
         [$args->headers, $args->headers_len] = Library::headers($headers, $keep);
         foreach (['profile' => $profile, 'body' => $body, 'method' => $method, 'path_and_query' => $path] as $field => $text) {
             Library::fill($args->{$field}, 'ptr', 'len', $text, $keep);
