@@ -60,8 +60,7 @@ final class Library
      */
     public static function window(array $options): CData
     {
-        $ffi = self::load();
-        $window = $ffi->new('hooksig_window');
+        $window = ($ffi = self::load())->new('hooksig_window');
         foreach (array_intersect_key($options, ['tolerance' => 1, 'past' => 1, 'future' => 1]) as $name => $value) {
             [$window->{$name}->kind, $field] = match (true) {
                 $value === null => [$ffi->HOOKSIG_WINDOW_KIND_NULL, null],
@@ -129,12 +128,13 @@ final class Library
     public static function pairs(array $headers): array
     {
         $pairs = [];
-        $list = array_is_list($headers);
-        foreach ($headers as $key => $entry) {
-            [$name, $values] = !$list ? [$key, is_array($entry) ? $entry : [$entry]]
-                : (is_array($entry) && array_is_list($entry) && count($entry) === 2 ? [$entry[0], [$entry[1]]] : [null, []]);
-            foreach ($values as $value) {
-                if (is_scalar($name) && is_scalar($value)) {
+        $list = \array_is_list($headers);
+        foreach ($headers as $name => $values) {
+            if ($list) {
+                [$name, $values] = \is_array($values) && \count($values) === 2 && \array_is_list($values) ? $values : [null, null];
+            }
+            foreach (\is_array($values) && !$list ? $values : [$values] as $value) {
+                if (\is_scalar($name) && \is_scalar($value)) {
                     $pairs[] = [(string) $name, (string) $value];
                 }
             }
