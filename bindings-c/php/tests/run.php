@@ -264,6 +264,10 @@ foreach ($explainCases['cases'] as $case) {
     }
     [$code, $e] = attempt(static fn () => Hooksig\explain($case['scheme'], $case['secrets'], $case['headers'], $case['body'], $options));
     $name = $case['name'];
+    if (isset($case['raises'])) { // bad arguments (an unknown profile…) are an error, not a verdict
+        check($code === $case['raises'], "explain $name: expected {$case['raises']}, got $code");
+        continue;
+    }
     check($code === 'OK' && $e['verdict'] === $case['expect'], "explain $name: verdict " . ($e['verdict'] ?? $code));
     check(($case['expect'] === 'OK') === is_int($e['secret_index'] ?? null), "explain $name: secret_index");
     $flat = array_map(static fn (array $f) => ['code' => $f['code']] + $f['fields'], $e['findings'] ?? []);
