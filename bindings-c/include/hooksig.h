@@ -34,40 +34,66 @@ typedef enum hooksig_result {
   HOOKSIG_RESULT_MALFORMED_BODY = 8,
   // Unknown profile, bad option, non-UTF-8 text, missing value.
   HOOKSIG_RESULT_INVALID_ARGUMENT = 9,
-  // Reserved for the core's `INTERNAL`; the C ABI reports a caught panic
-  // as `HOOKSIG_RESULT_PANIC` instead, so this value is never returned.
+  // An internal error: a panic caught at the boundary (a bug in hooksig;
+  // please report it). The core's `INTERNAL`, the same code in every language.
   HOOKSIG_RESULT_INTERNAL = 10,
   // A required pointer was NULL (or NULL with a non-zero length).
   HOOKSIG_RESULT_NULL_ARGUMENT = 100,
   // An output buffer is too small; the needed size was written.
   HOOKSIG_RESULT_BUFFER_TOO_SMALL = 101,
-  // A Rust panic was caught at the boundary (a bug in hooksig; please report it).
-  HOOKSIG_RESULT_PANIC = 102,
 } hooksig_result;
+
+// How a window option was given: the `kind` of a `hooksig_window_arg`.
+typedef enum hooksig_window_kind {
+  // Not given (all-zero): tolerance takes the default, past/future follow tolerance.
+  HOOKSIG_WINDOW_KIND_ABSENT = 0,
+  // Given as the language's null: tolerance NULL disables the window.
+  HOOKSIG_WINDOW_KIND_NULL = 1,
+  // An integer, in `integer`.
+  HOOKSIG_WINDOW_KIND_INT = 2,
+  // A floating-point number, in `number` (accepted only if whole).
+  HOOKSIG_WINDOW_KIND_FLOAT = 3,
+  // Anything else the caller's language had (a string, a boolean…): always `INVALID_ARGUMENT`.
+  HOOKSIG_WINDOW_KIND_INVALID = 4,
+} hooksig_window_kind;
 
 // A verifier: a profile with its secrets validated and keyed once. Opaque;
 // created by `hooksig_verifier_new`, destroyed by `hooksig_verifier_free`.
 // Immutable once built: share it between threads freely.
 typedef struct hooksig_verifier hooksig_verifier;
 
-// The timestamp window. All-zero means "exactly now" (strictest), never "off";
-// `hooksig_tolerance_default()` gives 300 s either way.
-typedef struct hooksig_tolerance {
-  // True: no timestamp check at all (for replaying stored deliveries); `past`/`future` must be 0.
-  bool disabled;
-  // Seconds a timestamp may lie in the past.
-  uint64_t past;
-  // Seconds a timestamp may lie in the future.
-  uint64_t future;
-} hooksig_tolerance;
-
-// Bytes given by the caller: `len` bytes at `ptr` (`ptr` may be NULL when `len` is 0).
+// Bytes given by the caller: `len` bytes at `ptr` (`ptr` may be NULL when
+// `len` is 0). Where text is optional, `ptr` NULL (with `len` 0) means "not
+// given", and any other pointer, even with `len` 0, means "given".
 typedef struct hooksig_bytes {
   // First byte.
   const uint8_t *ptr;
   // Number of bytes.
   size_t len;
 } hooksig_bytes;
+
+// One window option as the caller received it. No value is interpreted
+// here: the core's `Tolerance::from_args` decides (negative, fractional,
+// over a year, or an unknown `kind` is `INVALID_ARGUMENT`).
+typedef struct hooksig_window_arg {
+  // A `hooksig_window_kind` value.
+  uint32_t kind;
+  // The value for `HOOKSIG_WINDOW_KIND_INT`.
+  int64_t integer;
+  // The value for `HOOKSIG_WINDOW_KIND_FLOAT`.
+  double number;
+} hooksig_window_arg;
+
+// The timestamp window options every binding offers. All-zero (or a NULL
+// pointer) is the default: 300 s either way.
+typedef struct hooksig_window {
+  // Seconds either way; `NULL` kind disables the check (replaying stored deliveries).
+  struct hooksig_window_arg tolerance;
+  // Overrides the seconds a timestamp may lie in the past.
+  struct hooksig_window_arg past;
+  // Overrides the seconds a timestamp may lie in the future.
+  struct hooksig_window_arg future;
+} hooksig_window;
 
 // One HTTP header: name and value as bytes with lengths (not NUL-terminated).
 // Input to verification; output of signing (then pointing into the caller's buffer).
@@ -100,18 +126,73 @@ typedef struct hooksig_verified {
   char scheme[32];
 } hooksig_verified;
 
-// Headers produced by `hooksig_sign`/`hooksig_sign_request`: `len` (1 to 3)
-// entries whose pointers point into the caller's buffer.
+// What `hooksig_sign` signs besides the body. All-zero (or a NULL pointer): nothing.
+typedef struct hooksig_sign_options {
+  // True: `timestamp` is given (required by schemes with a timestamp, refused by the others).
+  bool has_timestamp;
+  // Unix seconds.
+  uint64_t timestamp;
+  // The delivery id header's value (`unknownpay-s2s`: `Idempotency-Key`).
+  struct hooksig_bytes id;
+  // The request method (`unknownpay-s2s`, which requires it; both or neither with `path_and_query`).
+  struct hooksig_bytes method;
+  // The request path and query, exactly as sent.
+  struct hooksig_bytes path_and_query;
+  // The API key id (`unknownpay-s2s`: `X-Api-Key`; refused by other profiles).
+  struct hooksig_bytes key_id;
+} hooksig_sign_options;
+
+// Headers produced by `hooksig_sign`: `len` (1 to 4) entries whose pointers
+// point into the caller's buffer.
 typedef struct hooksig_signed_headers {
   // The headers in sending order; names and values are also NUL-terminated in the buffer.
-  struct hooksig_header headers[3];
+  struct hooksig_header headers[4];
   // How many entries of `headers` are set.
   size_t len;
 } hooksig_signed_headers;
 
+// The inputs of `hooksig_explain` (as `hooksig_verifier_new` plus `hooksig_verifier_verify`).
+typedef struct hooksig_explain_args {
+  // The profile name or `custom;…` description (UTF-8).
+  struct hooksig_bytes profile;
+  // The secrets, in order (0 is allowed: the verdict says `INVALID_ARGUMENT`).
+  const struct hooksig_bytes *secrets;
+  // How many secrets.
+  size_t secrets_len;
+  // The window options.
+  struct hooksig_window window;
+  // The headers as received.
+  const struct hooksig_header *headers;
+  // How many headers.
+  size_t headers_len;
+  // The raw body.
+  struct hooksig_bytes body;
+  // The request method, or NULL (both or neither with `path_and_query`).
+  struct hooksig_bytes method;
+  // The request path and query, or NULL.
+  struct hooksig_bytes path_and_query;
+  // Unix seconds.
+  uint64_t now;
+} hooksig_explain_args;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+// `hooksig::compact::COMPACT_INDEX_BITS`: bits 0.. hold `secret_index`.
+extern const uint32_t HOOKSIG_COMPACT_INDEX_BITS;
+
+// `hooksig::compact::COMPACT_ID_SHIFT`: where the id field starts.
+extern const uint32_t HOOKSIG_COMPACT_ID_SHIFT;
+
+// `hooksig::compact::COMPACT_ID_BITS`: 0 no id, else 1 + the position of the header whose value is the id.
+extern const uint32_t HOOKSIG_COMPACT_ID_BITS;
+
+// `hooksig::compact::COMPACT_TIMESTAMP_SHIFT`: 0 no timestamp, else the timestamp + 1.
+extern const uint32_t HOOKSIG_COMPACT_TIMESTAMP_SHIFT;
+
+// `hooksig::compact::COMPACT_DOES_NOT_FIT`: verified, but not representable as one number.
+extern const int64_t HOOKSIG_COMPACT_DOES_NOT_FIT;
 
 // The library version, a static NUL-terminated string such as `"0.1.0"`.
 const char *hooksig_version(void);
@@ -128,42 +209,23 @@ const char *hooksig_result_message(uint32_t result);
 // 500 for configuration or programming errors (and unknown values).
 uint16_t hooksig_result_http_status(uint32_t result);
 
-// The default window: 300 s in the past and 300 s in the future.
-struct hooksig_tolerance hooksig_tolerance_default(void);
-
-// The window from the options every binding offers (the core's
-// `Tolerance::from_options`): `has_tolerance`/`tolerance` seconds either way
-// (`has_tolerance = false` disables the window), optionally overriding one side
-// with `has_past`/`past` or `has_future`/`future`. Writes `*out` on success.
-//
-// Returns `INVALID_ARGUMENT` if a side is given while the window is disabled.
-//
-// # Safety
-// `out` is writable.
-enum hooksig_result hooksig_tolerance_from_options(bool has_tolerance,
-                                                   uint64_t tolerance,
-                                                   bool has_past,
-                                                   uint64_t past,
-                                                   bool has_future,
-                                                   uint64_t future,
-                                                   struct hooksig_tolerance *out);
-
 // Builds a verifier for `profile` (a name such as `"stripe"` or a
 // `custom;…` description, `profile_len` bytes, UTF-8) with 1 to 8 secrets
-// (tried in order) and a timestamp window, and writes it to `*out_verifier`.
+// (tried in order) and the `window` options (NULL: the default), and writes
+// it to `*out_verifier`.
 //
-// Returns `INVALID_ARGUMENT` (unknown profile, 0 or over 8 secrets, `disabled`
-// with a non-zero side), `INVALID_SECRET`, or `NULL_ARGUMENT`.
+// Returns `INVALID_ARGUMENT` (unknown profile, 0 or over 8 secrets, bad
+// window options), `INVALID_SECRET`, or `NULL_ARGUMENT`.
 //
 // # Safety
 // `profile` points to `profile_len` bytes; `secrets` to `secrets_len`
-// `hooksig_bytes`, each pointing to its `len` bytes; `tolerance` to a valid
-// struct; `out_verifier` is writable. None is retained after the call.
+// `hooksig_bytes`, each pointing to its `len` bytes; `window` is NULL or
+// valid; `out_verifier` is writable. None is retained after the call.
 enum hooksig_result hooksig_verifier_new(const char *profile,
                                          size_t profile_len,
                                          const struct hooksig_bytes *secrets,
                                          size_t secrets_len,
-                                         const struct hooksig_tolerance *tolerance,
+                                         const struct hooksig_window *window,
                                          struct hooksig_verifier **out_verifier);
 
 // Frees a verifier. `hooksig_verifier_free(NULL)` does nothing.
@@ -173,257 +235,118 @@ enum hooksig_result hooksig_verifier_new(const char *profile,
 // it must not be used afterwards.
 void hooksig_verifier_free(struct hooksig_verifier *verifier);
 
-// Verifies a webhook delivery: `headers_len` headers as received, the raw
-// body, and `now` (Unix seconds). On `HOOKSIG_RESULT_OK` writes `*out`;
-// otherwise `*out` is untouched and the result is the first applicable code.
+// The verifier's scheme (the profile's canonical name, `hooksig_verified.scheme`
+// of every verification): NUL-terminated, valid while the verifier lives.
+// `""` for a NULL `verifier`.
+//
+// # Safety
+// `verifier` is NULL or comes from `hooksig_verifier_new`.
+const char *hooksig_verifier_scheme(const struct hooksig_verifier *verifier);
+
+// Verifies a delivery of any profile: `headers_len` headers as received,
+// the raw body, the request line (`method` and `path_and_query`, UTF-8,
+// exactly as sent; both NULL when the caller has none: `unknownpay-s2s`
+// requires them, every other profile ignores them), and `now` (Unix
+// seconds). On `HOOKSIG_RESULT_OK` writes `*out`; otherwise `*out` is
+// untouched and the result is the first applicable code.
 //
 // # Safety
 // `verifier` comes from `hooksig_verifier_new`; `headers` points to
 // `headers_len` `hooksig_header`s whose names and values point to their
-// lengths in bytes; `body` to `body_len` bytes; `out` is writable. `out->id`
-// points into the caller's header values afterwards.
+// lengths in bytes; `body`, `method` and `path_and_query` to their lengths
+// (or are NULL with length 0); `out` is writable. `out->id` points into the
+// caller's header values afterwards.
 enum hooksig_result hooksig_verifier_verify(const struct hooksig_verifier *verifier,
                                             const struct hooksig_header *headers,
                                             size_t headers_len,
-                                            const uint8_t *body,
+                                            const char *body,
                                             size_t body_len,
+                                            const char *method,
+                                            size_t method_len,
+                                            const char *path_and_query,
+                                            size_t path_and_query_len,
                                             uint64_t now,
                                             struct hooksig_verified *out);
 
-// `hooksig_verifier_verify` with `now` read from the system clock.
-//
-// # Safety
-// As `hooksig_verifier_verify`.
-enum hooksig_result hooksig_verifier_verify_now(const struct hooksig_verifier *verifier,
-                                                const struct hooksig_header *headers,
-                                                size_t headers_len,
-                                                const uint8_t *body,
-                                                size_t body_len,
-                                                struct hooksig_verified *out);
-
-// Verifies a signed request (`unknownpay-s2s`): as `hooksig_verifier_verify`,
-// plus the request `method` and `path_and_query` (UTF-8, exactly as sent).
-//
-// # Safety
-// As `hooksig_verifier_verify`; `method` and `path_and_query` point to their lengths in bytes.
-enum hooksig_result hooksig_verifier_verify_request(const struct hooksig_verifier *verifier,
-                                                    const struct hooksig_header *headers,
-                                                    size_t headers_len,
-                                                    const uint8_t *body,
-                                                    size_t body_len,
-                                                    const char *method,
-                                                    size_t method_len,
-                                                    const char *path_and_query,
-                                                    size_t path_and_query_len,
-                                                    uint64_t now,
-                                                    struct hooksig_verified *out);
-
-// `hooksig_verifier_verify_request` with `now` read from the system clock.
-//
-// # Safety
-// As `hooksig_verifier_verify_request`.
-enum hooksig_result hooksig_verifier_verify_request_now(const struct hooksig_verifier *verifier,
-                                                        const struct hooksig_header *headers,
-                                                        size_t headers_len,
-                                                        const uint8_t *body,
-                                                        size_t body_len,
-                                                        const char *method,
-                                                        size_t method_len,
-                                                        const char *path_and_query,
-                                                        size_t path_and_query_len,
-                                                        struct hooksig_verified *out);
-
-// One-shot verification with the default window (300 s either way). Prefer a
-// long-lived verifier in a server: it keys the secrets once.
-//
-// # Safety
-// As `hooksig_verifier_new` (profile, secrets) and `hooksig_verifier_verify`.
-enum hooksig_result hooksig_verify(const char *profile,
-                                   size_t profile_len,
-                                   const struct hooksig_bytes *secrets,
-                                   size_t secrets_len,
-                                   const struct hooksig_header *headers,
-                                   size_t headers_len,
-                                   const uint8_t *body,
-                                   size_t body_len,
-                                   uint64_t now,
-                                   struct hooksig_verified *out);
-
-// Signs a webhook the way `profile`'s provider does. `has_timestamp`/
-// `timestamp` is required by schemes with a timestamp and ignored by the
-// others; `id` (NULL with length 0 = none) becomes the delivery-id header.
+// Signs a delivery (or, for `unknownpay-s2s`, a request) the way
+// `profile`'s sender does, with the `options` (NULL: none).
 //
 // The headers are written into `buf` (`buf_len` bytes; each name and value
 // NUL-terminated) and described by `*out_headers`. `*out_needed` receives
-// the bytes needed; it is written on `OK` and on `BUFFER_TOO_SMALL` (then
-// nothing else is written). Pass `buf = NULL, buf_len = 0` to query the size.
+// the bytes needed as soon as signing succeeded: on `OK`, on
+// `BUFFER_TOO_SMALL`, and on `NULL_ARGUMENT` for a NULL `buf` (then nothing
+// else is written). Pass `buf = NULL, buf_len = 0` to query the size. The
+// inputs may lie inside `buf` (they are read before `buf` is written).
 //
 // # Safety
-// Each input pointer points to its length in bytes; `buf` to `buf_len`
+// Each input pointer points to its length in bytes; `options` is NULL or
+// valid (its texts pointing to their lengths); `buf` points to `buf_len`
 // writable bytes; `out_needed` and `out_headers` are writable.
 enum hooksig_result hooksig_sign(const char *profile,
                                  size_t profile_len,
-                                 const uint8_t *secret,
+                                 const char *secret,
                                  size_t secret_len,
-                                 const uint8_t *body,
+                                 const char *body,
                                  size_t body_len,
-                                 bool has_timestamp,
-                                 uint64_t timestamp,
-                                 const char *id,
-                                 size_t id_len,
+                                 const struct hooksig_sign_options *options,
                                  uint8_t *buf,
                                  size_t buf_len,
                                  size_t *out_needed,
                                  struct hooksig_signed_headers *out_headers);
 
-// Signs a server-to-server request (`unknownpay-s2s`): `X-Signature` over
-// `METHOD\npath_and_query\ntimestamp\nsha256hex(body)`, with `X-Timestamp`
-// and, when `key_id` is given (NULL with length 0 = none), `X-Api-Key`.
-// Output as `hooksig_sign`.
-//
-// # Safety
-// As `hooksig_sign`.
-enum hooksig_result hooksig_sign_request(const uint8_t *secret,
-                                         size_t secret_len,
-                                         const char *method,
-                                         size_t method_len,
-                                         const char *path_and_query,
-                                         size_t path_and_query_len,
-                                         const uint8_t *body,
-                                         size_t body_len,
-                                         uint64_t timestamp,
-                                         const char *key_id,
-                                         size_t key_id_len,
-                                         uint8_t *buf,
-                                         size_t buf_len,
-                                         size_t *out_needed,
-                                         struct hooksig_signed_headers *out_headers);
-
 // Explains a delivery: why it fails to verify, as findings (a secret with a
-// trailing newline, a re-serialised body, a clock that is off…). Inputs are
-// those of `hooksig_verify` plus the window `tolerance`, and `method` /
-// `path_and_query` for a signed request (`unknownpay-s2s`; both NULL with
-// length 0 otherwise). `has_now = false` reads the system clock.
+// trailing newline, a re-serialised body, a clock that is off…).
 //
-// Writes the explanation as NUL-terminated JSON into `buf` (`buf_len` bytes):
-// `{"verdict": "OK" | code, "secret_index": n | null, "findings": [{"code",
-// "message", "fields": {…}}]}` (built by the core), and the verdict as a
-// `hooksig_result` to `*out_verdict`. `*out_needed` (bytes, NUL included) and
-// `*out_verdict` are written on `OK` and on `BUFFER_TOO_SMALL` (then `buf` is
-// untouched); pass `buf = NULL, buf_len = 0` to query the size.
+// Writes the core's `Explanation::to_json()`, NUL-terminated, into `buf`
+// (`buf_len` bytes): `{"verdict": "OK" | code, "secret_index": n | null,
+// "findings": [{"code", "message", "fields": {…}}], …}` (read keys by name),
+// and the verdict as a `hooksig_result` to `*out_verdict`. `*out_needed`
+// (bytes, NUL included) and `*out_verdict` are written once the arguments
+// are valid: on `OK`, `BUFFER_TOO_SMALL` and a NULL `buf` (`NULL_ARGUMENT`);
+// pass `buf = NULL, buf_len = 0` to query the size.
 //
 // A failed verification is NOT an error here: the call returns `OK` and the
-// verdict carries the code. Errors are for the arguments: `NULL_ARGUMENT`,
-// `INVALID_ARGUMENT` (unknown profile, non-UTF-8 text, a disabled window with
-// a side, only one of method/path), `BUFFER_TOO_SMALL`.
+// verdict carries the code (even 0 secrets). Errors are for the arguments:
+// `NULL_ARGUMENT`, `INVALID_ARGUMENT` (unknown profile, non-UTF-8 text, bad
+// window options, a bad or half request line), `BUFFER_TOO_SMALL`.
 //
 // # Safety
-// As `hooksig_verify` for profile, secrets, headers and body; `tolerance`
-// points to a valid struct; `method`/`path_and_query` point to their lengths
-// in bytes (or are NULL with length 0); `buf` points to `buf_len` writable
-// bytes; `out_needed` and `out_verdict` are writable.
-enum hooksig_result hooksig_explain(const char *profile,
-                                    size_t profile_len,
-                                    const struct hooksig_bytes *secrets,
-                                    size_t secrets_len,
-                                    const struct hooksig_tolerance *tolerance,
-                                    const struct hooksig_header *headers,
-                                    size_t headers_len,
-                                    const uint8_t *body,
-                                    size_t body_len,
-                                    const char *method,
-                                    size_t method_len,
-                                    const char *path_and_query,
-                                    size_t path_and_query_len,
-                                    bool has_now,
-                                    uint64_t now,
+// `args` is valid, each of its pointers pointing to its length (or NULL
+// with length 0); `buf` points to `buf_len` writable bytes; `out_needed`
+// and `out_verdict` are writable.
+enum hooksig_result hooksig_explain(const struct hooksig_explain_args *args,
                                     char *buf,
                                     size_t buf_len,
                                     size_t *out_needed,
                                     enum hooksig_result *out_verdict);
 
-// `hooksig_verifier_verify` with the headers packed into one string (see the
-// module documentation: per header, `u32` LE name length, name, `u32` LE
-// value length, value). A malformed packed string is `INVALID_ARGUMENT`.
-// `out->id` points into `packed` afterwards.
+// `hooksig_verifier_verify` with no request line (PHP takes the general path
+// when it has one: two more arguments cost every call here more than they
+// would save), the headers packed into one string (module documentation)
+// and the result as one `hooksig::compact` number: negative
+// is `-hooksig_result` (for the core's codes exactly `compact_error`), `0` or
+// more is a success: `secret_index`, the position of the id's header in
+// `packed` + 1 (0: no id) and the timestamp + 1 (0: none), laid out as the
+// `HOOKSIG_COMPACT_*` constants say. `HOOKSIG_COMPACT_DOES_NOT_FIT`: verified,
+// but call `hooksig_verifier_verify` for the struct.
 //
 // # Safety
-// `verifier` comes from `hooksig_verifier_new`; `packed` points to
-// `packed_len` bytes, `body` to `body_len` bytes (either may be NULL when its
-// length is 0); `out` is writable.
-enum hooksig_result hooksig_verifier_verify_packed(const struct hooksig_verifier *verifier,
-                                                   const char *packed,
-                                                   size_t packed_len,
-                                                   const char *body,
-                                                   size_t body_len,
-                                                   uint64_t now,
-                                                   struct hooksig_verified *out);
+// `verifier` comes from `hooksig_verifier_new`; `packed` and `body` point to
+// their lengths in bytes (or are NULL with length 0).
+int64_t hooksig_verifier_verify_compact(const struct hooksig_verifier *verifier,
+                                        const char *packed,
+                                        size_t packed_len,
+                                        const char *body,
+                                        size_t body_len,
+                                        uint64_t now);
 
-// `hooksig_verifier_verify_packed` with the result as ONE number instead of
-// a struct (PHP's FFI reads a struct field by field, each read costing about
-// as much as a small HMAC). Negative: `-hooksig_result`, the error (with
-// `-HOOKSIG_RESULT_BUFFER_TOO_SMALL` meaning "verified, but the result does
-// not fit": call `hooksig_verifier_verify_packed` for the struct). Zero or
-// more: verified, and
-// - bits 0–2: which secret matched (`secret_index`);
-// - bits 3–18: where the id starts in `packed` (0: no id; the id is
-//   `packed[at .. at + len]`);
-// - bits 19–26: the id's length in bytes;
-// - bits 27–62: the timestamp + 1 (0: the scheme has none).
-//
-// The scheme is always the verifier's (`hooksig_verifier_scheme`).
-//
-// # Safety
-// As `hooksig_verifier_verify_packed`.
-int64_t hooksig_verifier_verify_packed_i64(const struct hooksig_verifier *verifier,
-                                           const char *packed,
-                                           size_t packed_len,
-                                           const char *body,
-                                           size_t body_len,
-                                           uint64_t now);
-
-// The verifier's scheme, `hooksig_verified.scheme` of every verification
-// (the profile's canonical name): a static string of `*len` bytes, not
-// NUL-terminated. NULL (and `*len` 0) for a NULL `verifier`.
-//
-// # Safety
-// `verifier` is NULL or comes from `hooksig_verifier_new`; `len` is writable.
-const uint8_t *hooksig_verifier_scheme(const struct hooksig_verifier *verifier, size_t *len);
-
-// `hooksig_verifier_verify_request` (`unknownpay-s2s`) with the headers
-// packed as for `hooksig_verifier_verify_packed`.
-//
-// # Safety
-// As `hooksig_verifier_verify_packed`; `method` and `path_and_query` point to
-// their lengths in bytes (UTF-8).
-enum hooksig_result hooksig_verifier_verify_request_packed(const struct hooksig_verifier *verifier,
-                                                           const char *packed,
-                                                           size_t packed_len,
-                                                           const char *body,
-                                                           size_t body_len,
-                                                           const char *method,
-                                                           size_t method_len,
-                                                           const char *path_and_query,
-                                                           size_t path_and_query_len,
-                                                           uint64_t now,
-                                                           struct hooksig_verified *out);
-
-// Whether the verifier's profile reads a header of this name (any case,
-// `-`/`_` alike, CGI `HTTP_` names; the core's `Verifier::wants_header`).
-// Lets a caller pass only the headers that matter, and remember the answer
-// per name. False for a NULL `verifier` or a NULL `name` with a non-zero length.
-//
-// # Safety
-// `verifier` is NULL or comes from `hooksig_verifier_new`; `name` points to `name_len` bytes.
-bool hooksig_verifier_wants_header(const struct hooksig_verifier *verifier,
-                                   const char *name,
-                                   size_t name_len);
-
-// [`hooksig_verifier_wants_header`] for many names in one call: `names` is
-// the names joined with one NUL byte between them (PHP: `implode("\0",
-// $names)`); bit `i` of the result is set if the profile reads the `i`-th
-// name (the first 64 names; later ones are not answered). 0 for a NULL
-// `verifier` or a NULL `names` with a non-zero length.
+// Which of many header names the verifier's profile reads (any case, `-`/`_`
+// alike, CGI `HTTP_` names; the core's `Verifier::wanted_headers`), so that a
+// caller can pass only the headers that matter and remember the answer per
+// name. `names` is the names joined with one NUL byte between them (PHP:
+// `implode("\0", $names)`); bit `i` of the result is set if the profile reads
+// the `i`-th name (the first 64 names; later ones are not answered). 0 for a
+// NULL `verifier` or a NULL `names` with a non-zero length.
 //
 // # Safety
 // `verifier` is NULL or comes from `hooksig_verifier_new`; `names` points to `names_len` bytes.

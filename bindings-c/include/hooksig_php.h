@@ -16,21 +16,34 @@ typedef enum hooksig_result {
   HOOKSIG_RESULT_INTERNAL = 10,
   HOOKSIG_RESULT_NULL_ARGUMENT = 100,
   HOOKSIG_RESULT_BUFFER_TOO_SMALL = 101,
-  HOOKSIG_RESULT_PANIC = 102,
 } hooksig_result;
 
-typedef struct hooksig_verifier hooksig_verifier;
+typedef enum hooksig_window_kind {
+  HOOKSIG_WINDOW_KIND_ABSENT = 0,
+  HOOKSIG_WINDOW_KIND_NULL = 1,
+  HOOKSIG_WINDOW_KIND_INT = 2,
+  HOOKSIG_WINDOW_KIND_FLOAT = 3,
+  HOOKSIG_WINDOW_KIND_INVALID = 4,
+} hooksig_window_kind;
 
-typedef struct hooksig_tolerance {
-  bool disabled;
-  uint64_t past;
-  uint64_t future;
-} hooksig_tolerance;
+typedef struct hooksig_verifier hooksig_verifier;
 
 typedef struct hooksig_bytes {
   const uint8_t *ptr;
   size_t len;
 } hooksig_bytes;
+
+typedef struct hooksig_window_arg {
+  uint32_t kind;
+  int64_t integer;
+  double number;
+} hooksig_window_arg;
+
+typedef struct hooksig_window {
+  struct hooksig_window_arg tolerance;
+  struct hooksig_window_arg past;
+  struct hooksig_window_arg future;
+} hooksig_window;
 
 typedef struct hooksig_header {
   const uint8_t *name;
@@ -48,10 +61,42 @@ typedef struct hooksig_verified {
   char scheme[32];
 } hooksig_verified;
 
+typedef struct hooksig_sign_options {
+  bool has_timestamp;
+  uint64_t timestamp;
+  struct hooksig_bytes id;
+  struct hooksig_bytes method;
+  struct hooksig_bytes path_and_query;
+  struct hooksig_bytes key_id;
+} hooksig_sign_options;
+
 typedef struct hooksig_signed_headers {
-  struct hooksig_header headers[3];
+  struct hooksig_header headers[4];
   size_t len;
 } hooksig_signed_headers;
+
+typedef struct hooksig_explain_args {
+  struct hooksig_bytes profile;
+  const struct hooksig_bytes *secrets;
+  size_t secrets_len;
+  struct hooksig_window window;
+  const struct hooksig_header *headers;
+  size_t headers_len;
+  struct hooksig_bytes body;
+  struct hooksig_bytes method;
+  struct hooksig_bytes path_and_query;
+  uint64_t now;
+} hooksig_explain_args;
+
+extern const uint32_t HOOKSIG_COMPACT_INDEX_BITS;
+
+extern const uint32_t HOOKSIG_COMPACT_ID_SHIFT;
+
+extern const uint32_t HOOKSIG_COMPACT_ID_BITS;
+
+extern const uint32_t HOOKSIG_COMPACT_TIMESTAMP_SHIFT;
+
+extern const int64_t HOOKSIG_COMPACT_DOES_NOT_FIT;
 
 const char *hooksig_version(void);
 
@@ -61,157 +106,53 @@ const char *hooksig_result_message(uint32_t result);
 
 uint16_t hooksig_result_http_status(uint32_t result);
 
-struct hooksig_tolerance hooksig_tolerance_default(void);
-
-enum hooksig_result hooksig_tolerance_from_options(bool has_tolerance,
-                                                   uint64_t tolerance,
-                                                   bool has_past,
-                                                   uint64_t past,
-                                                   bool has_future,
-                                                   uint64_t future,
-                                                   struct hooksig_tolerance *out);
-
 enum hooksig_result hooksig_verifier_new(const char *profile,
                                          size_t profile_len,
                                          const struct hooksig_bytes *secrets,
                                          size_t secrets_len,
-                                         const struct hooksig_tolerance *tolerance,
+                                         const struct hooksig_window *window,
                                          struct hooksig_verifier **out_verifier);
 
 void hooksig_verifier_free(struct hooksig_verifier *verifier);
 
+const char *hooksig_verifier_scheme(const struct hooksig_verifier *verifier);
+
 enum hooksig_result hooksig_verifier_verify(const struct hooksig_verifier *verifier,
                                             const struct hooksig_header *headers,
                                             size_t headers_len,
-                                            const uint8_t *body,
+                                            const char *body,
                                             size_t body_len,
+                                            const char *method,
+                                            size_t method_len,
+                                            const char *path_and_query,
+                                            size_t path_and_query_len,
                                             uint64_t now,
                                             struct hooksig_verified *out);
 
-enum hooksig_result hooksig_verifier_verify_now(const struct hooksig_verifier *verifier,
-                                                const struct hooksig_header *headers,
-                                                size_t headers_len,
-                                                const uint8_t *body,
-                                                size_t body_len,
-                                                struct hooksig_verified *out);
-
-enum hooksig_result hooksig_verifier_verify_request(const struct hooksig_verifier *verifier,
-                                                    const struct hooksig_header *headers,
-                                                    size_t headers_len,
-                                                    const uint8_t *body,
-                                                    size_t body_len,
-                                                    const char *method,
-                                                    size_t method_len,
-                                                    const char *path_and_query,
-                                                    size_t path_and_query_len,
-                                                    uint64_t now,
-                                                    struct hooksig_verified *out);
-
-enum hooksig_result hooksig_verifier_verify_request_now(const struct hooksig_verifier *verifier,
-                                                        const struct hooksig_header *headers,
-                                                        size_t headers_len,
-                                                        const uint8_t *body,
-                                                        size_t body_len,
-                                                        const char *method,
-                                                        size_t method_len,
-                                                        const char *path_and_query,
-                                                        size_t path_and_query_len,
-                                                        struct hooksig_verified *out);
-
-enum hooksig_result hooksig_verify(const char *profile,
-                                   size_t profile_len,
-                                   const struct hooksig_bytes *secrets,
-                                   size_t secrets_len,
-                                   const struct hooksig_header *headers,
-                                   size_t headers_len,
-                                   const uint8_t *body,
-                                   size_t body_len,
-                                   uint64_t now,
-                                   struct hooksig_verified *out);
-
 enum hooksig_result hooksig_sign(const char *profile,
                                  size_t profile_len,
-                                 const uint8_t *secret,
+                                 const char *secret,
                                  size_t secret_len,
-                                 const uint8_t *body,
+                                 const char *body,
                                  size_t body_len,
-                                 bool has_timestamp,
-                                 uint64_t timestamp,
-                                 const char *id,
-                                 size_t id_len,
+                                 const struct hooksig_sign_options *options,
                                  uint8_t *buf,
                                  size_t buf_len,
                                  size_t *out_needed,
                                  struct hooksig_signed_headers *out_headers);
 
-enum hooksig_result hooksig_sign_request(const uint8_t *secret,
-                                         size_t secret_len,
-                                         const char *method,
-                                         size_t method_len,
-                                         const char *path_and_query,
-                                         size_t path_and_query_len,
-                                         const uint8_t *body,
-                                         size_t body_len,
-                                         uint64_t timestamp,
-                                         const char *key_id,
-                                         size_t key_id_len,
-                                         uint8_t *buf,
-                                         size_t buf_len,
-                                         size_t *out_needed,
-                                         struct hooksig_signed_headers *out_headers);
-
-enum hooksig_result hooksig_explain(const char *profile,
-                                    size_t profile_len,
-                                    const struct hooksig_bytes *secrets,
-                                    size_t secrets_len,
-                                    const struct hooksig_tolerance *tolerance,
-                                    const struct hooksig_header *headers,
-                                    size_t headers_len,
-                                    const uint8_t *body,
-                                    size_t body_len,
-                                    const char *method,
-                                    size_t method_len,
-                                    const char *path_and_query,
-                                    size_t path_and_query_len,
-                                    bool has_now,
-                                    uint64_t now,
+enum hooksig_result hooksig_explain(const struct hooksig_explain_args *args,
                                     char *buf,
                                     size_t buf_len,
                                     size_t *out_needed,
                                     enum hooksig_result *out_verdict);
 
-enum hooksig_result hooksig_verifier_verify_packed(const struct hooksig_verifier *verifier,
-                                                   const char *packed,
-                                                   size_t packed_len,
-                                                   const char *body,
-                                                   size_t body_len,
-                                                   uint64_t now,
-                                                   struct hooksig_verified *out);
-
-int64_t hooksig_verifier_verify_packed_i64(const struct hooksig_verifier *verifier,
-                                           const char *packed,
-                                           size_t packed_len,
-                                           const char *body,
-                                           size_t body_len,
-                                           uint64_t now);
-
-const uint8_t *hooksig_verifier_scheme(const struct hooksig_verifier *verifier, size_t *len);
-
-enum hooksig_result hooksig_verifier_verify_request_packed(const struct hooksig_verifier *verifier,
-                                                           const char *packed,
-                                                           size_t packed_len,
-                                                           const char *body,
-                                                           size_t body_len,
-                                                           const char *method,
-                                                           size_t method_len,
-                                                           const char *path_and_query,
-                                                           size_t path_and_query_len,
-                                                           uint64_t now,
-                                                           struct hooksig_verified *out);
-
-bool hooksig_verifier_wants_header(const struct hooksig_verifier *verifier,
-                                   const char *name,
-                                   size_t name_len);
+int64_t hooksig_verifier_verify_compact(const struct hooksig_verifier *verifier,
+                                        const char *packed,
+                                        size_t packed_len,
+                                        const char *body,
+                                        size_t body_len,
+                                        uint64_t now);
 
 uint64_t hooksig_verifier_wants_headers(const struct hooksig_verifier *verifier,
                                         const char *names,

@@ -1,4 +1,5 @@
-//! The panic boundary and the pointer conversions every export uses.
+//! The panic boundary, the pointer conversions every export uses, and the
+//! one way the library hands back text it builds: the caller's buffer.
 
 use core::ffi::c_char;
 use core::panic::AssertUnwindSafe;
@@ -13,9 +14,9 @@ pub(crate) fn guard<T>(on_panic: T, body: impl FnOnce() -> T) -> T {
 }
 
 /// [`guard`] for fallible functions: `Ok(())` is `HOOKSIG_RESULT_OK`, a panic
-/// is `HOOKSIG_RESULT_PANIC`.
+/// is `HOOKSIG_RESULT_INTERNAL` (the core's `Error::Internal`).
 pub(crate) fn call(body: impl FnOnce() -> Result<(), hooksig_result>) -> hooksig_result {
-    guard(hooksig_result::Panic, || body().err().unwrap_or(hooksig_result::Ok))
+    guard(hooksig_result::Internal, || body().err().unwrap_or(hooksig_result::Ok))
 }
 
 /// Borrows `len` elements at `ptr`. `len == 0` is the empty slice whatever
@@ -49,7 +50,8 @@ pub(crate) unsafe fn text<'a>(ptr: *const c_char, len: usize) -> Result<&'a str,
     core::str::from_utf8(bytes).map_err(|_| hooksig_result::InvalidArgument)
 }
 
-/// An optional text argument: NULL (with length 0) is `None`.
+/// An optional text argument: NULL (with length 0) is `None`; any other
+/// pointer, even with length 0, is given.
 ///
 /// # Safety
 /// As [`slice`].
@@ -75,32 +77,44 @@ pub(crate) fn out<T>(ptr: *mut T) -> Result<*mut T, hooksig_result> {
     if ptr.is_null() { Err(hooksig_result::NullArgument) } else { Ok(ptr) }
 }
 
+/// The buffer protocol (README, "Strings"): writes `text.len()` to
+/// `*out_needed` first (also when the buffer is then refused), then
+/// `BUFFER_TOO_SMALL` if `buf_len` is short, `NULL_ARGUMENT` if `buf` is
+/// NULL, else copies `text` to `buf`. `text` is the library's own memory,
+/// never the caller's, so the copy cannot overlap `buf` whatever the caller
+/// passed as inputs (an id lying inside `buf` is read before `buf` is written).
+///
+/// # Safety
+/// `out_needed` is non-NULL and writable; `buf` is NULL or points to `buf_len` writable bytes.
+pub(crate) unsafe fn write_buffer(
+    text: &[u8],
+    buf: *mut u8,
+    buf_len: usize,
+    out_needed: *mut usize,
+) -> Result<(), hooksig_result> {
+    // SAFETY: non-NULL and writable (contract).
+    unsafe { out_needed.write(text.len()) };
+    if buf_len < text.len() {
+        return Err(hooksig_result::BufferTooSmall);
+    }
+    if buf.is_null() {
+        return Err(hooksig_result::NullArgument);
+    }
+    // SAFETY: `buf` has room (checked, contract); `text` is a distinct allocation of ours.
+    unsafe { core::ptr::copy_nonoverlapping(text.as_ptr(), buf, text.len()) };
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::panic)]
     use super::*;
 
     #[test]
-    fn a_panic_becomes_the_panic_result() {
-        let result = call(|| panic!("boom"));
-        assert_eq!(result, hooksig_result::Panic);
+    fn a_panic_becomes_internal() {
+        assert_eq!(call(|| panic!("boom")), hooksig_result::Internal);
         assert_eq!(call(|| Ok(())), hooksig_result::Ok);
         assert_eq!(call(|| Err(hooksig_result::NoSignature)), hooksig_result::NoSignature);
         assert_eq!(guard(7, || panic!("boom")), 7);
-    }
-
-    #[test]
-    fn null_and_length_rules() {
-        // SAFETY: NULL/zero-length and oversize inputs are never dereferenced.
-        unsafe {
-            assert_eq!(slice::<u8>(core::ptr::null(), 0), Ok(&[][..]));
-            assert_eq!(slice::<u8>(core::ptr::null(), 1), Err(hooksig_result::NullArgument));
-            assert_eq!(slice(b"x".as_ptr(), usize::MAX), Err(hooksig_result::InvalidArgument));
-            assert_eq!(text(b"\xff".as_ptr().cast(), 1), Err(hooksig_result::InvalidArgument));
-            assert_eq!(optional_text(core::ptr::null(), 0), Ok(None));
-            assert_eq!(optional_text(core::ptr::null(), 3), Err(hooksig_result::NullArgument));
-            assert_eq!(reference::<u8>(core::ptr::null()), Err(hooksig_result::NullArgument));
-        }
-        assert_eq!(out::<u8>(core::ptr::null_mut()), Err(hooksig_result::NullArgument));
     }
 }

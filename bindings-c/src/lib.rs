@@ -4,6 +4,14 @@
 //! This crate only converts: C pointers and lengths in, a call into the
 //! `hooksig` core, `hooksig_result` out. Every export runs inside
 //! [`ffi::call`]/[`ffi::guard`], the one panic boundary.
+//!
+//! Strings, one convention: text the library returns by pointer is
+//! NUL-terminated and borrowed, never the caller's to free: static (codes,
+//! messages, version), or owned by the verifier it came from
+//! (`hooksig_verifier_scheme`), or inside the caller's own input
+//! (`hooksig_verified.id`). Text the library builds on request (signed
+//! headers, explanations) is written into a buffer the caller passes, with
+//! `*out_needed` telling its size (`ffi::write_buffer`).
 
 #![allow(non_camel_case_types, reason = "C type names follow the hooksig_ prefix convention")]
 #![allow(unsafe_code, reason = "a C ABI: every unsafe block is commented, every unsafe fn has a # Safety contract")]
@@ -13,11 +21,11 @@ mod packed;
 mod result;
 
 use core::ffi::c_char;
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use hooksig::{Profile, SignedHeaders, Tolerance, Verified, Verifier};
+use hooksig::{Profile, RequestLine, SignOptions, Tolerance, Verified, Verifier, WindowArg};
 
-use crate::ffi::{call, guard, optional_text, out, reference, slice, text};
+use crate::ffi::{call, guard, optional_text, out, reference, slice, text, write_buffer};
+pub use crate::packed::*;
 pub use crate::result::hooksig_result;
 
 /// A verifier: a profile with its secrets validated and keyed once. Opaque;
@@ -26,9 +34,12 @@ pub use crate::result::hooksig_result;
 #[derive(Debug)]
 pub struct hooksig_verifier {
     inner: Verifier,
+    scheme: [c_char; SCHEME_CAP],
 }
 
-/// Bytes given by the caller: `len` bytes at `ptr` (`ptr` may be NULL when `len` is 0).
+/// Bytes given by the caller: `len` bytes at `ptr` (`ptr` may be NULL when
+/// `len` is 0). Where text is optional, `ptr` NULL (with `len` 0) means "not
+/// given", and any other pointer, even with `len` 0, means "given".
 #[repr(C)]
 #[derive(Debug, Copy, Clone)]
 pub struct hooksig_bytes {
@@ -53,20 +64,50 @@ pub struct hooksig_header {
     pub value_len: usize,
 }
 
-/// The timestamp window. All-zero means "exactly now" (strictest), never "off";
-/// `hooksig_tolerance_default()` gives 300 s either way.
+/// How a window option was given: the `kind` of a `hooksig_window_arg`.
 #[repr(C)]
 #[derive(Debug, Copy, Clone)]
-pub struct hooksig_tolerance {
-    /// True: no timestamp check at all (for replaying stored deliveries); `past`/`future` must be 0.
-    pub disabled: bool,
-    /// Seconds a timestamp may lie in the past.
-    pub past: u64,
-    /// Seconds a timestamp may lie in the future.
-    pub future: u64,
+pub enum hooksig_window_kind {
+    /// Not given (all-zero): tolerance takes the default, past/future follow tolerance.
+    Absent = 0,
+    /// Given as the language's null: tolerance NULL disables the window.
+    Null = 1,
+    /// An integer, in `integer`.
+    Int = 2,
+    /// A floating-point number, in `number` (accepted only if whole).
+    Float = 3,
+    /// Anything else the caller's language had (a string, a boolean…): always `INVALID_ARGUMENT`.
+    Invalid = 4,
 }
 
-/// Longest scheme name copied into `hooksig_verified.scheme`, NUL included.
+/// One window option as the caller received it. No value is interpreted
+/// here: the core's `Tolerance::from_args` decides (negative, fractional,
+/// over a year, or an unknown `kind` is `INVALID_ARGUMENT`).
+#[repr(C)]
+#[derive(Debug, Copy, Clone)]
+pub struct hooksig_window_arg {
+    /// A `hooksig_window_kind` value.
+    pub kind: u32,
+    /// The value for `HOOKSIG_WINDOW_KIND_INT`.
+    pub integer: i64,
+    /// The value for `HOOKSIG_WINDOW_KIND_FLOAT`.
+    pub number: f64,
+}
+
+/// The timestamp window options every binding offers. All-zero (or a NULL
+/// pointer) is the default: 300 s either way.
+#[repr(C)]
+#[derive(Debug, Copy, Clone)]
+pub struct hooksig_window {
+    /// Seconds either way; `NULL` kind disables the check (replaying stored deliveries).
+    pub tolerance: hooksig_window_arg,
+    /// Overrides the seconds a timestamp may lie in the past.
+    pub past: hooksig_window_arg,
+    /// Overrides the seconds a timestamp may lie in the future.
+    pub future: hooksig_window_arg,
+}
+
+/// Longest scheme name kept, NUL included.
 const SCHEME_CAP: usize = 32;
 
 /// A successful verification (written only when the call returns `HOOKSIG_RESULT_OK`).
@@ -89,15 +130,59 @@ pub struct hooksig_verified {
     pub scheme: [c_char; 32],
 }
 
-/// Headers produced by `hooksig_sign`/`hooksig_sign_request`: `len` (1 to 3)
-/// entries whose pointers point into the caller's buffer.
+/// What `hooksig_sign` signs besides the body. All-zero (or a NULL pointer): nothing.
+#[repr(C)]
+#[derive(Debug, Copy, Clone)]
+pub struct hooksig_sign_options {
+    /// True: `timestamp` is given (required by schemes with a timestamp, refused by the others).
+    pub has_timestamp: bool,
+    /// Unix seconds.
+    pub timestamp: u64,
+    /// The delivery id header's value (`unknownpay-s2s`: `Idempotency-Key`).
+    pub id: hooksig_bytes,
+    /// The request method (`unknownpay-s2s`, which requires it; both or neither with `path_and_query`).
+    pub method: hooksig_bytes,
+    /// The request path and query, exactly as sent.
+    pub path_and_query: hooksig_bytes,
+    /// The API key id (`unknownpay-s2s`: `X-Api-Key`; refused by other profiles).
+    pub key_id: hooksig_bytes,
+}
+
+/// Headers produced by `hooksig_sign`: `len` (1 to 4) entries whose pointers
+/// point into the caller's buffer.
 #[repr(C)]
 #[derive(Debug, Copy, Clone)]
 pub struct hooksig_signed_headers {
     /// The headers in sending order; names and values are also NUL-terminated in the buffer.
-    pub headers: [hooksig_header; 3],
+    pub headers: [hooksig_header; 4],
     /// How many entries of `headers` are set.
     pub len: usize,
+}
+
+/// The inputs of `hooksig_explain` (as `hooksig_verifier_new` plus `hooksig_verifier_verify`).
+#[repr(C)]
+#[derive(Debug, Copy, Clone)]
+pub struct hooksig_explain_args {
+    /// The profile name or `custom;…` description (UTF-8).
+    pub profile: hooksig_bytes,
+    /// The secrets, in order (0 is allowed: the verdict says `INVALID_ARGUMENT`).
+    pub secrets: *const hooksig_bytes,
+    /// How many secrets.
+    pub secrets_len: usize,
+    /// The window options.
+    pub window: hooksig_window,
+    /// The headers as received.
+    pub headers: *const hooksig_header,
+    /// How many headers.
+    pub headers_len: usize,
+    /// The raw body.
+    pub body: hooksig_bytes,
+    /// The request method, or NULL (both or neither with `path_and_query`).
+    pub method: hooksig_bytes,
+    /// The request path and query, or NULL.
+    pub path_and_query: hooksig_bytes,
+    /// Unix seconds.
+    pub now: u64,
 }
 
 /// The library version, a static NUL-terminated string such as `"0.1.0"`.
@@ -110,13 +195,13 @@ pub extern "C" fn hooksig_version() -> *const c_char {
 /// `"NULL_ARGUMENT"`…; `"UNKNOWN"` for any other number). Static, NUL-terminated, never NULL.
 #[unsafe(no_mangle)]
 pub extern "C" fn hooksig_result_code(result: u32) -> *const c_char {
-    guard(c"PANIC".as_ptr(), || result::code(result))
+    guard(c"INTERNAL".as_ptr(), || result::code(result))
 }
 
 /// A one-line English message for a `hooksig_result`. Static, NUL-terminated, never NULL.
 #[unsafe(no_mangle)]
 pub extern "C" fn hooksig_result_message(result: u32) -> *const c_char {
-    guard(c"panic".as_ptr(), || result::message(result))
+    guard(c"internal error".as_ptr(), || result::message(result))
 }
 
 /// The HTTP status a webhook endpoint should answer with for a result:
@@ -127,72 +212,36 @@ pub extern "C" fn hooksig_result_http_status(result: u32) -> u16 {
     guard(500, || result::http_status(result))
 }
 
-/// The default window: 300 s in the past and 300 s in the future.
-#[unsafe(no_mangle)]
-pub extern "C" fn hooksig_tolerance_default() -> hooksig_tolerance {
-    const DEFAULT: hooksig_tolerance = to_c_tolerance(Tolerance::DEFAULT);
-    guard(DEFAULT, || DEFAULT)
-}
-
-/// The window from the options every binding offers (the core's
-/// `Tolerance::from_options`): `has_tolerance`/`tolerance` seconds either way
-/// (`has_tolerance = false` disables the window), optionally overriding one side
-/// with `has_past`/`past` or `has_future`/`future`. Writes `*out` on success.
-///
-/// Returns `INVALID_ARGUMENT` if a side is given while the window is disabled.
-///
-/// # Safety
-/// `out` is writable.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hooksig_tolerance_from_options(
-    has_tolerance: bool,
-    tolerance: u64,
-    has_past: bool,
-    past: u64,
-    has_future: bool,
-    future: u64,
-    out: *mut hooksig_tolerance,
-) -> hooksig_result {
-    call(|| {
-        let out = ffi::out(out)?;
-        let window = Tolerance::from_options(
-            has_tolerance.then_some(tolerance),
-            has_past.then_some(past),
-            has_future.then_some(future),
-        )?;
-        // SAFETY: checked non-NULL; writable by contract.
-        unsafe { out.write(to_c_tolerance(window)) };
-        Ok(())
-    })
-}
-
 /// Builds a verifier for `profile` (a name such as `"stripe"` or a
 /// `custom;…` description, `profile_len` bytes, UTF-8) with 1 to 8 secrets
-/// (tried in order) and a timestamp window, and writes it to `*out_verifier`.
+/// (tried in order) and the `window` options (NULL: the default), and writes
+/// it to `*out_verifier`.
 ///
-/// Returns `INVALID_ARGUMENT` (unknown profile, 0 or over 8 secrets, `disabled`
-/// with a non-zero side), `INVALID_SECRET`, or `NULL_ARGUMENT`.
+/// Returns `INVALID_ARGUMENT` (unknown profile, 0 or over 8 secrets, bad
+/// window options), `INVALID_SECRET`, or `NULL_ARGUMENT`.
 ///
 /// # Safety
 /// `profile` points to `profile_len` bytes; `secrets` to `secrets_len`
-/// `hooksig_bytes`, each pointing to its `len` bytes; `tolerance` to a valid
-/// struct; `out_verifier` is writable. None is retained after the call.
+/// `hooksig_bytes`, each pointing to its `len` bytes; `window` is NULL or
+/// valid; `out_verifier` is writable. None is retained after the call.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hooksig_verifier_new(
     profile: *const c_char,
     profile_len: usize,
     secrets: *const hooksig_bytes,
     secrets_len: usize,
-    tolerance: *const hooksig_tolerance,
+    window: *const hooksig_window,
     out_verifier: *mut *mut hooksig_verifier,
 ) -> hooksig_result {
     call(|| {
         let out_verifier = out(out_verifier)?;
         // SAFETY: the caller's contract above.
-        let (profile, secrets, tolerance) =
-            unsafe { (text(profile, profile_len)?, secret_list(secrets, secrets_len)?, reference(tolerance)?) };
-        let verifier = Verifier::new(Profile::parse(profile)?, &secrets)?.with_tolerance(from_c_tolerance(tolerance)?);
-        let boxed = Box::into_raw(Box::new(hooksig_verifier { inner: verifier }));
+        let (profile, secrets, window) =
+            unsafe { (text(profile, profile_len)?, secret_list(secrets, secrets_len)?, window.as_ref()) };
+        let tolerance = tolerance(window)?;
+        let inner = Verifier::new(Profile::parse(profile)?, &secrets)?.with_tolerance(tolerance);
+        let scheme = scheme_text(inner.profile().name());
+        let boxed = Box::into_raw(Box::new(hooksig_verifier { inner, scheme }));
         // SAFETY: checked non-NULL; writable by contract.
         unsafe { out_verifier.write(boxed) };
         Ok(())
@@ -214,65 +263,37 @@ pub unsafe extern "C" fn hooksig_verifier_free(verifier: *mut hooksig_verifier) 
     });
 }
 
-/// Verifies a webhook delivery: `headers_len` headers as received, the raw
-/// body, and `now` (Unix seconds). On `HOOKSIG_RESULT_OK` writes `*out`;
-/// otherwise `*out` is untouched and the result is the first applicable code.
+/// The verifier's scheme (the profile's canonical name, `hooksig_verified.scheme`
+/// of every verification): NUL-terminated, valid while the verifier lives.
+/// `""` for a NULL `verifier`.
+///
+/// # Safety
+/// `verifier` is NULL or comes from `hooksig_verifier_new`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_verifier_scheme(verifier: *const hooksig_verifier) -> *const c_char {
+    // SAFETY: the caller's contract above.
+    guard(c"".as_ptr(), || unsafe { reference(verifier) }.map_or(c"".as_ptr(), |v| v.scheme.as_ptr()))
+}
+
+/// Verifies a delivery of any profile: `headers_len` headers as received,
+/// the raw body, the request line (`method` and `path_and_query`, UTF-8,
+/// exactly as sent; both NULL when the caller has none: `unknownpay-s2s`
+/// requires them, every other profile ignores them), and `now` (Unix
+/// seconds). On `HOOKSIG_RESULT_OK` writes `*out`; otherwise `*out` is
+/// untouched and the result is the first applicable code.
 ///
 /// # Safety
 /// `verifier` comes from `hooksig_verifier_new`; `headers` points to
 /// `headers_len` `hooksig_header`s whose names and values point to their
-/// lengths in bytes; `body` to `body_len` bytes; `out` is writable. `out->id`
-/// points into the caller's header values afterwards.
+/// lengths in bytes; `body`, `method` and `path_and_query` to their lengths
+/// (or are NULL with length 0); `out` is writable. `out->id` points into the
+/// caller's header values afterwards.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hooksig_verifier_verify(
     verifier: *const hooksig_verifier,
     headers: *const hooksig_header,
     headers_len: usize,
-    body: *const u8,
-    body_len: usize,
-    now: u64,
-    out: *mut hooksig_verified,
-) -> hooksig_result {
-    call(|| {
-        let out = ffi::out(out)?;
-        // SAFETY: the caller's contract above.
-        let (verifier, headers, body) =
-            unsafe { (reference(verifier)?, header_list(headers, headers_len)?, slice(body, body_len)?) };
-        let verified = verifier.inner.verify(&headers, body, now)?;
-        // SAFETY: checked non-NULL; writable by contract.
-        unsafe { out.write(to_c(&verified)) };
-        Ok(())
-    })
-}
-
-/// `hooksig_verifier_verify` with `now` read from the system clock.
-///
-/// # Safety
-/// As `hooksig_verifier_verify`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hooksig_verifier_verify_now(
-    verifier: *const hooksig_verifier,
-    headers: *const hooksig_header,
-    headers_len: usize,
-    body: *const u8,
-    body_len: usize,
-    out: *mut hooksig_verified,
-) -> hooksig_result {
-    // SAFETY: forwarded contract.
-    unsafe { hooksig_verifier_verify(verifier, headers, headers_len, body, body_len, system_now(), out) }
-}
-
-/// Verifies a signed request (`unknownpay-s2s`): as `hooksig_verifier_verify`,
-/// plus the request `method` and `path_and_query` (UTF-8, exactly as sent).
-///
-/// # Safety
-/// As `hooksig_verifier_verify`; `method` and `path_and_query` point to their lengths in bytes.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hooksig_verifier_verify_request(
-    verifier: *const hooksig_verifier,
-    headers: *const hooksig_header,
-    headers_len: usize,
-    body: *const u8,
+    body: *const c_char,
     body_len: usize,
     method: *const c_char,
     method_len: usize,
@@ -284,117 +305,44 @@ pub unsafe extern "C" fn hooksig_verifier_verify_request(
     call(|| {
         let out = ffi::out(out)?;
         // SAFETY: the caller's contract above.
-        let (verifier, headers, body, method, path) = unsafe {
+        let (verifier, headers, body, request) = unsafe {
             (
                 reference(verifier)?,
                 header_list(headers, headers_len)?,
-                slice(body, body_len)?,
-                text(method, method_len)?,
-                text(path_and_query, path_and_query_len)?,
+                bytes(body, body_len)?,
+                request_line(method, method_len, path_and_query, path_and_query_len)?,
             )
         };
-        let verified = verifier.inner.verify_request(&headers, body, method, path, now)?;
+        let verified = verifier.inner.verify_request(&headers, body, request, now)?;
         // SAFETY: checked non-NULL; writable by contract.
         unsafe { out.write(to_c(&verified)) };
         Ok(())
     })
 }
 
-/// `hooksig_verifier_verify_request` with `now` read from the system clock.
-///
-/// # Safety
-/// As `hooksig_verifier_verify_request`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hooksig_verifier_verify_request_now(
-    verifier: *const hooksig_verifier,
-    headers: *const hooksig_header,
-    headers_len: usize,
-    body: *const u8,
-    body_len: usize,
-    method: *const c_char,
-    method_len: usize,
-    path_and_query: *const c_char,
-    path_and_query_len: usize,
-    out: *mut hooksig_verified,
-) -> hooksig_result {
-    // SAFETY: forwarded contract.
-    unsafe {
-        hooksig_verifier_verify_request(
-            verifier,
-            headers,
-            headers_len,
-            body,
-            body_len,
-            method,
-            method_len,
-            path_and_query,
-            path_and_query_len,
-            system_now(),
-            out,
-        )
-    }
-}
-
-/// One-shot verification with the default window (300 s either way). Prefer a
-/// long-lived verifier in a server: it keys the secrets once.
-///
-/// # Safety
-/// As `hooksig_verifier_new` (profile, secrets) and `hooksig_verifier_verify`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hooksig_verify(
-    profile: *const c_char,
-    profile_len: usize,
-    secrets: *const hooksig_bytes,
-    secrets_len: usize,
-    headers: *const hooksig_header,
-    headers_len: usize,
-    body: *const u8,
-    body_len: usize,
-    now: u64,
-    out: *mut hooksig_verified,
-) -> hooksig_result {
-    call(|| {
-        let out = ffi::out(out)?;
-        // SAFETY: the caller's contract above.
-        let (profile, secrets, headers, body) = unsafe {
-            (
-                text(profile, profile_len)?,
-                secret_list(secrets, secrets_len)?,
-                header_list(headers, headers_len)?,
-                slice(body, body_len)?,
-            )
-        };
-        let verified = hooksig::verify(Profile::parse(profile)?, &secrets, &headers, body, now)?;
-        // SAFETY: checked non-NULL; writable by contract.
-        unsafe { out.write(to_c(&verified)) };
-        Ok(())
-    })
-}
-
-/// Signs a webhook the way `profile`'s provider does. `has_timestamp`/
-/// `timestamp` is required by schemes with a timestamp and ignored by the
-/// others; `id` (NULL with length 0 = none) becomes the delivery-id header.
+/// Signs a delivery (or, for `unknownpay-s2s`, a request) the way
+/// `profile`'s sender does, with the `options` (NULL: none).
 ///
 /// The headers are written into `buf` (`buf_len` bytes; each name and value
 /// NUL-terminated) and described by `*out_headers`. `*out_needed` receives
-/// the bytes needed; it is written on `OK` and on `BUFFER_TOO_SMALL` (then
-/// nothing else is written). Pass `buf = NULL, buf_len = 0` to query the size.
+/// the bytes needed as soon as signing succeeded: on `OK`, on
+/// `BUFFER_TOO_SMALL`, and on `NULL_ARGUMENT` for a NULL `buf` (then nothing
+/// else is written). Pass `buf = NULL, buf_len = 0` to query the size. The
+/// inputs may lie inside `buf` (they are read before `buf` is written).
 ///
 /// # Safety
-/// Each input pointer points to its length in bytes; `buf` to `buf_len`
+/// Each input pointer points to its length in bytes; `options` is NULL or
+/// valid (its texts pointing to their lengths); `buf` points to `buf_len`
 /// writable bytes; `out_needed` and `out_headers` are writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hooksig_sign(
     profile: *const c_char,
     profile_len: usize,
-    secret: *const u8,
+    secret: *const c_char,
     secret_len: usize,
-    body: *const u8,
+    body: *const c_char,
     body_len: usize,
-    has_timestamp: bool,
-    timestamp: u64,
-    id: *const c_char,
-    id_len: usize,
+    options: *const hooksig_sign_options,
     buf: *mut u8,
     buf_len: usize,
     out_needed: *mut usize,
@@ -403,104 +351,73 @@ pub unsafe extern "C" fn hooksig_sign(
     call(|| {
         let (out_needed, out_headers) = (out(out_needed)?, out(out_headers)?);
         // SAFETY: the caller's contract above.
-        let (profile, secret, body, id) = unsafe {
-            (
-                text(profile, profile_len)?,
-                slice(secret, secret_len)?,
-                slice(body, body_len)?,
-                optional_text(id, id_len)?,
-            )
+        let (profile, secret, body, o) = unsafe {
+            (text(profile, profile_len)?, bytes(secret, secret_len)?, bytes(body, body_len)?, options.as_ref())
+        };
+        let text_of = |field: fn(&hooksig_sign_options) -> hooksig_bytes| {
+            // SAFETY: the options' texts point to their lengths (contract).
+            o.map_or(Ok(None), |o| unsafe { optional_text(field(o).ptr.cast(), field(o).len) })
+        };
+        let (method, path) = (text_of(|o| o.method)?, text_of(|o| o.path_and_query)?);
+        let options = SignOptions {
+            timestamp: o.filter(|o| o.has_timestamp).map(|o| o.timestamp),
+            id: text_of(|o| o.id)?,
+            request: RequestLine::from_parts(method, path)?,
+            key_id: text_of(|o| o.key_id)?,
         };
         let profile = Profile::parse(profile)?;
-        let signed = hooksig::sign(&profile, secret, body, has_timestamp.then_some(timestamp), id)?;
+        let signed = hooksig::sign(&profile, secret, body, options)?;
+        // Staged in our own memory first: the inputs (borrowed by `signed`) may lie inside `buf`.
+        let mut staged = Vec::new();
+        let mut spans = Vec::new();
+        for header in signed.iter() {
+            for part in [header.name(), header.value()] {
+                spans.push((staged.len(), part.len()));
+                staged.extend_from_slice(part.as_bytes());
+                staged.push(0);
+            }
+        }
         // SAFETY: the caller's contract above.
-        unsafe { write_headers(&signed, buf, buf_len, out_needed, out_headers) }
-    })
-}
-
-/// Signs a server-to-server request (`unknownpay-s2s`): `X-Signature` over
-/// `METHOD\npath_and_query\ntimestamp\nsha256hex(body)`, with `X-Timestamp`
-/// and, when `key_id` is given (NULL with length 0 = none), `X-Api-Key`.
-/// Output as `hooksig_sign`.
-///
-/// # Safety
-/// As `hooksig_sign`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hooksig_sign_request(
-    secret: *const u8,
-    secret_len: usize,
-    method: *const c_char,
-    method_len: usize,
-    path_and_query: *const c_char,
-    path_and_query_len: usize,
-    body: *const u8,
-    body_len: usize,
-    timestamp: u64,
-    key_id: *const c_char,
-    key_id_len: usize,
-    buf: *mut u8,
-    buf_len: usize,
-    out_needed: *mut usize,
-    out_headers: *mut hooksig_signed_headers,
-) -> hooksig_result {
-    call(|| {
-        let (out_needed, out_headers) = (out(out_needed)?, out(out_headers)?);
-        // SAFETY: the caller's contract above.
-        let (secret, method, path, body, key_id) = unsafe {
-            (
-                slice(secret, secret_len)?,
-                text(method, method_len)?,
-                text(path_and_query, path_and_query_len)?,
-                slice(body, body_len)?,
-                optional_text(key_id, key_id_len)?,
-            )
-        };
-        let signed = hooksig::sign_request(secret, method, path, body, timestamp, key_id)?;
-        // SAFETY: the caller's contract above.
-        unsafe { write_headers(&signed, buf, buf_len, out_needed, out_headers) }
+        unsafe { write_buffer(&staged, buf, buf_len, out_needed)? };
+        let empty = hooksig_header { name: core::ptr::null(), name_len: 0, value: core::ptr::null(), value_len: 0 };
+        let mut result = hooksig_signed_headers { headers: [empty; 4], len: 0 };
+        for (slot, pair) in result.headers.iter_mut().zip(spans.chunks_exact(2)) {
+            if let [(name, name_len), (value, value_len)] = *pair {
+                // `buf` holds `staged` now: every span is inside it.
+                let at = |offset: usize| buf.cast_const().wrapping_add(offset);
+                *slot = hooksig_header { name: at(name), name_len, value: at(value), value_len };
+                result.len += 1;
+            }
+        }
+        // SAFETY: non-NULL and writable (contract).
+        unsafe { out_headers.write(result) };
+        Ok(())
     })
 }
 
 /// Explains a delivery: why it fails to verify, as findings (a secret with a
-/// trailing newline, a re-serialised body, a clock that is off…). Inputs are
-/// those of `hooksig_verify` plus the window `tolerance`, and `method` /
-/// `path_and_query` for a signed request (`unknownpay-s2s`; both NULL with
-/// length 0 otherwise). `has_now = false` reads the system clock.
+/// trailing newline, a re-serialised body, a clock that is off…).
 ///
-/// Writes the explanation as NUL-terminated JSON into `buf` (`buf_len` bytes):
-/// `{"verdict": "OK" | code, "secret_index": n | null, "findings": [{"code",
-/// "message", "fields": {…}}]}` (built by the core), and the verdict as a
-/// `hooksig_result` to `*out_verdict`. `*out_needed` (bytes, NUL included) and
-/// `*out_verdict` are written on `OK` and on `BUFFER_TOO_SMALL` (then `buf` is
-/// untouched); pass `buf = NULL, buf_len = 0` to query the size.
+/// Writes the core's `Explanation::to_json()`, NUL-terminated, into `buf`
+/// (`buf_len` bytes): `{"verdict": "OK" | code, "secret_index": n | null,
+/// "findings": [{"code", "message", "fields": {…}}], …}` (read keys by name),
+/// and the verdict as a `hooksig_result` to `*out_verdict`. `*out_needed`
+/// (bytes, NUL included) and `*out_verdict` are written once the arguments
+/// are valid: on `OK`, `BUFFER_TOO_SMALL` and a NULL `buf` (`NULL_ARGUMENT`);
+/// pass `buf = NULL, buf_len = 0` to query the size.
 ///
 /// A failed verification is NOT an error here: the call returns `OK` and the
-/// verdict carries the code. Errors are for the arguments: `NULL_ARGUMENT`,
-/// `INVALID_ARGUMENT` (unknown profile, non-UTF-8 text, a disabled window with
-/// a side, only one of method/path), `BUFFER_TOO_SMALL`.
+/// verdict carries the code (even 0 secrets). Errors are for the arguments:
+/// `NULL_ARGUMENT`, `INVALID_ARGUMENT` (unknown profile, non-UTF-8 text, bad
+/// window options, a bad or half request line), `BUFFER_TOO_SMALL`.
 ///
 /// # Safety
-/// As `hooksig_verify` for profile, secrets, headers and body; `tolerance`
-/// points to a valid struct; `method`/`path_and_query` point to their lengths
-/// in bytes (or are NULL with length 0); `buf` points to `buf_len` writable
-/// bytes; `out_needed` and `out_verdict` are writable.
+/// `args` is valid, each of its pointers pointing to its length (or NULL
+/// with length 0); `buf` points to `buf_len` writable bytes; `out_needed`
+/// and `out_verdict` are writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hooksig_explain(
-    profile: *const c_char,
-    profile_len: usize,
-    secrets: *const hooksig_bytes,
-    secrets_len: usize,
-    tolerance: *const hooksig_tolerance,
-    headers: *const hooksig_header,
-    headers_len: usize,
-    body: *const u8,
-    body_len: usize,
-    method: *const c_char,
-    method_len: usize,
-    path_and_query: *const c_char,
-    path_and_query_len: usize,
-    has_now: bool,
-    now: u64,
+    args: *const hooksig_explain_args,
     buf: *mut c_char,
     buf_len: usize,
     out_needed: *mut usize,
@@ -509,69 +426,64 @@ pub unsafe extern "C" fn hooksig_explain(
     call(|| {
         let (out_needed, out_verdict) = (out(out_needed)?, out(out_verdict)?);
         // SAFETY: the caller's contract above.
-        let (profile, secrets, tolerance, headers, body, method, path) = unsafe {
+        let (a, profile, secrets, headers, body, request) = unsafe {
+            let a = reference(args)?;
             (
-                text(profile, profile_len)?,
-                secret_list(secrets, secrets_len)?,
-                reference(tolerance)?,
-                header_list(headers, headers_len)?,
-                slice(body, body_len)?,
-                optional_text(method, method_len)?,
-                optional_text(path_and_query, path_and_query_len)?,
+                a,
+                text(a.profile.ptr.cast(), a.profile.len)?,
+                secret_list(a.secrets, a.secrets_len)?,
+                header_list(a.headers, a.headers_len)?,
+                slice(a.body.ptr, a.body.len)?,
+                request_line(a.method.ptr.cast(), a.method.len, a.path_and_query.ptr.cast(), a.path_and_query.len)?,
             )
         };
-        let request = match (method, path) {
-            (Some(method), Some(path)) => Some((method, path)),
-            (None, None) => None,
-            _ => return Err(hooksig_result::InvalidArgument),
-        };
-        let now = if has_now { now } else { system_now() };
-        let explanation = hooksig::explain(
-            &Profile::parse(profile)?,
-            &secrets,
-            from_c_tolerance(tolerance)?,
-            &headers,
-            body,
-            request,
-            now,
-        );
-        let json = explanation.to_json();
+        let profile = Profile::parse(profile)?;
+        let explanation =
+            hooksig::explain(&profile, &secrets, tolerance(Some(&a.window))?, &headers, body, request, a.now);
         let verdict = explanation.verdict.map_or_else(hooksig_result::from, |_| hooksig_result::Ok);
-        // SAFETY: both checked non-NULL; writable by contract.
-        unsafe {
-            out_needed.write(json.len() + 1);
-            out_verdict.write(verdict);
-        }
-        if buf_len <= json.len() {
-            return Err(hooksig_result::BufferTooSmall);
-        }
-        if buf.is_null() {
-            return Err(hooksig_result::NullArgument);
-        }
-        // SAFETY: non-NULL, `buf_len` writable bytes by contract, not aliased during this call.
-        let buf = unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), buf_len) };
-        copy_nul_terminated(buf, json.as_bytes()).map(|_| ())
+        // SAFETY: checked non-NULL; writable by contract.
+        unsafe { out_verdict.write(verdict) };
+        let mut json = explanation.to_json().into_bytes();
+        json.push(0);
+        // SAFETY: the caller's contract above.
+        unsafe { write_buffer(&json, buf.cast(), buf_len, out_needed) }
     })
 }
 
-/// The core's window from the C struct; `disabled` with a non-zero side is `INVALID_ARGUMENT`.
-fn from_c_tolerance(tolerance: &hooksig_tolerance) -> Result<Tolerance, hooksig_result> {
-    match *tolerance {
-        hooksig_tolerance { disabled: true, past: 0, future: 0 } => Ok(Tolerance::Disabled),
-        hooksig_tolerance { disabled: false, past, future } => Ok(Tolerance::Window { past, future }),
-        hooksig_tolerance { disabled: true, .. } => Err(hooksig_result::InvalidArgument),
-    }
+/// The core's window from the C options (NULL: all absent). The core decides everything.
+fn tolerance(window: Option<&hooksig_window>) -> Result<Tolerance, hooksig_result> {
+    let arg = |a: &hooksig_window_arg| match a.kind {
+        0 => WindowArg::Absent,
+        1 => WindowArg::Null,
+        2 => WindowArg::Int(a.integer),
+        3 => WindowArg::Float(a.number),
+        _ => WindowArg::Invalid,
+    };
+    let absent = hooksig_window_arg { kind: 0, integer: 0, number: 0.0 };
+    let w = window.copied().unwrap_or(hooksig_window { tolerance: absent, past: absent, future: absent });
+    Ok(Tolerance::from_args(arg(&w.tolerance), arg(&w.past), arg(&w.future))?)
 }
 
-const fn to_c_tolerance(tolerance: Tolerance) -> hooksig_tolerance {
-    match tolerance {
-        Tolerance::Window { past, future } => hooksig_tolerance { disabled: false, past, future },
-        Tolerance::Disabled => hooksig_tolerance { disabled: true, past: 0, future: 0 },
-    }
+/// The request line from optional method / path (`RequestLine::from_parts`: both or neither).
+///
+/// # Safety
+/// As [`optional_text`] for each.
+unsafe fn request_line<'a>(
+    method: *const c_char,
+    method_len: usize,
+    path: *const c_char,
+    path_len: usize,
+) -> Result<Option<RequestLine<'a>>, hooksig_result> {
+    // SAFETY: forwarded contract.
+    let (method, path) = unsafe { (optional_text(method, method_len)?, optional_text(path, path_len)?) };
+    Ok(RequestLine::from_parts(method, path)?)
 }
 
-fn system_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_secs())
+/// # Safety
+/// As [`slice`].
+pub(crate) unsafe fn bytes<'a>(ptr: *const c_char, len: usize) -> Result<&'a [u8], hooksig_result> {
+    // SAFETY: forwarded contract.
+    unsafe { slice(ptr.cast::<u8>(), len) }
 }
 
 /// # Safety
@@ -583,11 +495,14 @@ unsafe fn secret_list<'a>(secrets: *const hooksig_bytes, len: usize) -> Result<V
     entries.iter().map(|s| unsafe { slice(s.ptr, s.len) }).collect()
 }
 
-type HeaderPair<'a> = (&'a [u8], &'a [u8]);
+pub(crate) type HeaderPair<'a> = (&'a [u8], &'a [u8]);
 
 /// # Safety
 /// As `slice` for the array and for each name and value.
-unsafe fn header_list<'a>(headers: *const hooksig_header, len: usize) -> Result<Vec<HeaderPair<'a>>, hooksig_result> {
+pub(crate) unsafe fn header_list<'a>(
+    headers: *const hooksig_header,
+    len: usize,
+) -> Result<Vec<HeaderPair<'a>>, hooksig_result> {
     // SAFETY: forwarded contract.
     let entries = unsafe { slice(headers, len) }?;
     entries
@@ -597,12 +512,16 @@ unsafe fn header_list<'a>(headers: *const hooksig_header, len: usize) -> Result<
         .collect()
 }
 
-fn to_c(verified: &Verified<'_>) -> hooksig_verified {
+/// `name` NUL-terminated in a fixed array (cut at `SCHEME_CAP - 1` bytes; names are far shorter).
+fn scheme_text(name: &str) -> [c_char; SCHEME_CAP] {
     let mut scheme = [0; SCHEME_CAP];
-    let name = verified.scheme.as_bytes();
-    for (slot, byte) in scheme.iter_mut().zip(name.iter().take(SCHEME_CAP - 1)) {
-        *slot = *byte as c_char;
+    for (slot, byte) in scheme.iter_mut().zip(name.bytes().take(SCHEME_CAP - 1)) {
+        *slot = byte as c_char;
     }
+    scheme
+}
+
+pub(crate) fn to_c(verified: &Verified<'_>) -> hooksig_verified {
     let (id, id_len) = verified.id.map_or((core::ptr::null(), 0), |id| (id.as_ptr(), id.len()));
     hooksig_verified {
         secret_index: verified.secret_index,
@@ -610,54 +529,6 @@ fn to_c(verified: &Verified<'_>) -> hooksig_verified {
         timestamp: verified.timestamp.unwrap_or(0),
         id,
         id_len,
-        scheme,
+        scheme: scheme_text(verified.scheme),
     }
-}
-
-/// Copies signed headers into the caller's buffer (each name and value
-/// NUL-terminated) and describes them in `*out_headers`.
-///
-/// # Safety
-/// `buf` points to `buf_len` writable bytes (or is NULL with `buf_len` 0);
-/// `out_needed` and `out_headers` are non-NULL and writable.
-unsafe fn write_headers(
-    signed: &SignedHeaders<'_>,
-    buf: *mut u8,
-    buf_len: usize,
-    out_needed: *mut usize,
-    out_headers: *mut hooksig_signed_headers,
-) -> Result<(), hooksig_result> {
-    let needed: usize = signed.iter().map(|h| h.name().len() + h.value().len() + 2).sum();
-    // SAFETY: non-NULL and writable (contract).
-    unsafe { out_needed.write(needed) };
-    if buf_len < needed {
-        return Err(hooksig_result::BufferTooSmall);
-    }
-    if buf.is_null() {
-        return Err(hooksig_result::NullArgument);
-    }
-    // SAFETY: non-NULL, `buf_len` writable bytes by contract, not aliased during this call.
-    let mut rest = unsafe { core::slice::from_raw_parts_mut(buf, buf_len) };
-    let empty = hooksig_header { name: core::ptr::null(), name_len: 0, value: core::ptr::null(), value_len: 0 };
-    let mut result = hooksig_signed_headers { headers: [empty; 3], len: 0 };
-    for (slot, header) in result.headers.iter_mut().zip(signed.iter()) {
-        let (name, after) = copy_nul_terminated(rest, header.name().as_bytes())?;
-        let (value, after) = copy_nul_terminated(after, header.value().as_bytes())?;
-        rest = after;
-        *slot =
-            hooksig_header { name: name.as_ptr(), name_len: name.len(), value: value.as_ptr(), value_len: value.len() };
-        result.len += 1;
-    }
-    // SAFETY: non-NULL and writable (contract).
-    unsafe { out_headers.write(result) };
-    Ok(())
-}
-
-/// Writes `text` and a NUL at the start of `buf`; returns the written text and the rest.
-fn copy_nul_terminated<'b>(buf: &'b mut [u8], text: &[u8]) -> Result<(&'b [u8], &'b mut [u8]), hooksig_result> {
-    let (head, rest) = buf.split_at_mut_checked(text.len() + 1).ok_or(hooksig_result::BufferTooSmall)?;
-    let (copy, nul) = head.split_at_mut(text.len());
-    copy.copy_from_slice(text);
-    nul.fill(0);
-    Ok((copy, rest))
 }

@@ -33,6 +33,11 @@ fn verified_fields(v: &hooksig_verified) -> (usize, Option<u64>, Option<String>)
     (v.secret_index, v.has_timestamp.then_some(v.timestamp), id)
 }
 
+/// `(ptr, len)` of an optional text: NULL for none.
+fn opt(text: Option<&str>) -> (*const core::ffi::c_char, usize) {
+    text.map_or((ptr::null(), 0), |t| (t.as_ptr().cast(), t.len()))
+}
+
 fn run_case(case: &Value) -> Result<(), String> {
     let profile = case["scheme"].as_str().unwrap();
     let secrets: Vec<&str> = case["secrets"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
@@ -42,7 +47,8 @@ fn run_case(case: &Value) -> Result<(), String> {
     let headers = header_structs(&pairs);
     let body = body(case);
     let now = case["now"].as_u64().unwrap_or(0);
-    let tolerance = tolerance(case);
+    let window = tolerance(case);
+    let (method, path) = (opt(case["request"]["method"].as_str()), opt(case["request"]["path_and_query"].as_str()));
 
     let mut verifier: *mut hooksig_verifier = ptr::null_mut();
     let mut out = core::mem::MaybeUninit::<hooksig_verified>::uninit();
@@ -53,40 +59,29 @@ fn run_case(case: &Value) -> Result<(), String> {
             profile.len(),
             secret_structs.as_ptr(),
             secret_structs.len(),
-            &tolerance,
+            &window,
             &mut verifier,
         ) {
-            hooksig_result::Ok => match &case["request"] {
-                Value::Null => hooksig_verifier_verify(
-                    verifier,
-                    headers.as_ptr(),
-                    headers.len(),
-                    body.as_ptr(),
-                    body.len(),
-                    now,
-                    out.as_mut_ptr(),
-                ),
-                request => {
-                    let method = request["method"].as_str().unwrap();
-                    let path = request["path_and_query"].as_str().unwrap();
-                    hooksig_verifier_verify_request(
-                        verifier,
-                        headers.as_ptr(),
-                        headers.len(),
-                        body.as_ptr(),
-                        body.len(),
-                        method.as_ptr().cast(),
-                        method.len(),
-                        path.as_ptr().cast(),
-                        path.len(),
-                        now,
-                        out.as_mut_ptr(),
-                    )
-                }
-            },
+            hooksig_result::Ok => hooksig_verifier_verify(
+                verifier,
+                headers.as_ptr(),
+                headers.len(),
+                body.as_ptr().cast(),
+                body.len(),
+                method.0,
+                method.1,
+                path.0,
+                path.1,
+                now,
+                out.as_mut_ptr(),
+            ),
             error => error,
         }
     };
+    let scheme = (!verifier.is_null()).then(|| {
+        // SAFETY: a live verifier; the scheme is NUL-terminated.
+        unsafe { CStr::from_ptr(hooksig_verifier_scheme(verifier)) }.to_str().unwrap().to_owned()
+    });
     // SAFETY: NULL (on failure) or from hooksig_verifier_new.
     unsafe { hooksig_verifier_free(verifier) };
 
@@ -96,37 +91,14 @@ fn run_case(case: &Value) -> Result<(), String> {
     }
     if result == hooksig_result::Ok {
         // SAFETY: written on OK.
-        let (index, timestamp, id) = verified_fields(unsafe { out.assume_init_ref() });
+        let verified = unsafe { out.assume_init_ref() };
+        // SAFETY: NUL-terminated within the array.
+        let name = unsafe { CStr::from_ptr(verified.scheme.as_ptr()) }.to_str().unwrap();
+        if Some(name) != scheme.as_deref() {
+            return Err(format!("scheme {name}, verifier says {scheme:?}"));
+        }
+        let (index, timestamp, id) = verified_fields(verified);
         check_verified(case, index, timestamp, id.as_deref())?;
-    }
-
-    // The one-shot hooksig_verify gives the same verdict where it applies (default window, no request).
-    if case["tolerance"].is_null() && case["request"].is_null() {
-        let mut one_shot = core::mem::MaybeUninit::<hooksig_verified>::uninit();
-        // SAFETY: as above.
-        let again = unsafe {
-            hooksig_verify(
-                profile.as_ptr().cast(),
-                profile.len(),
-                secret_structs.as_ptr(),
-                secret_structs.len(),
-                headers.as_ptr(),
-                headers.len(),
-                body.as_ptr(),
-                body.len(),
-                now,
-                one_shot.as_mut_ptr(),
-            )
-        };
-        if again != result {
-            return Err(format!("one-shot hooksig_verify gave {}, verifier gave {}", code(again), code(result)));
-        }
-        if result == hooksig_result::Ok
-            // SAFETY: both written on OK.
-            && unsafe { verified_fields(one_shot.assume_init_ref()) != verified_fields(out.assume_init_ref()) }
-        {
-            return Err("one-shot result differs".into());
-        }
     }
     Ok(())
 }
@@ -173,63 +145,35 @@ fn sign_twice(
 fn run_sign_case(case: &Value) -> Result<(), String> {
     let secret = case["secret"].as_str().unwrap();
     let body = body(case);
-    let timestamp = case["timestamp"].as_u64();
-    let id = case["id"].as_str();
-    let result = match &case["request"] {
-        Value::Null => {
-            let profile = case["scheme"].as_str().unwrap();
-            let (id_ptr, id_len) = id.map_or((ptr::null(), 0), |id| (id.as_ptr().cast(), id.len()));
-            // SAFETY: every pointer points to live data of the stated length.
-            sign_twice(|buf, len, needed, out| unsafe {
-                hooksig_sign(
-                    profile.as_ptr().cast(),
-                    profile.len(),
-                    secret.as_ptr(),
-                    secret.len(),
-                    body.as_ptr(),
-                    body.len(),
-                    timestamp.is_some(),
-                    timestamp.unwrap_or(0),
-                    id_ptr,
-                    id_len,
-                    buf,
-                    len,
-                    needed,
-                    out,
-                )
-            })
-        }
-        request => {
-            let method = request["method"].as_str().unwrap();
-            let path = request["path_and_query"].as_str().unwrap();
-            let key_id = request["key_id"].as_str();
-            let (key_ptr, key_len) = key_id.map_or((ptr::null(), 0), |k| (k.as_ptr().cast(), k.len()));
-            match timestamp {
-                // hooksig_sign_request takes a plain u64: fail loudly if the file ever needs more.
-                None => Err("a sign_request case without a timestamp cannot be expressed in the C ABI".to_owned()),
-                // SAFETY: every pointer points to live data of the stated length.
-                Some(ts) => sign_twice(|buf, len, needed, out| unsafe {
-                    hooksig_sign_request(
-                        secret.as_ptr(),
-                        secret.len(),
-                        method.as_ptr().cast(),
-                        method.len(),
-                        path.as_ptr().cast(),
-                        path.len(),
-                        body.as_ptr(),
-                        body.len(),
-                        ts,
-                        key_ptr,
-                        key_len,
-                        buf,
-                        len,
-                        needed,
-                        out,
-                    )
-                }),
-            }
-        }
+    let profile = case["scheme"].as_str().unwrap();
+    let text = |t: Option<&str>| {
+        t.map_or(hooksig_bytes { ptr: ptr::null(), len: 0 }, |t| hooksig_bytes { ptr: t.as_ptr(), len: t.len() })
     };
+    let request = &case["request"];
+    let options = hooksig_sign_options {
+        has_timestamp: case["timestamp"].is_u64(),
+        timestamp: case["timestamp"].as_u64().unwrap_or(0),
+        id: text(case["id"].as_str()),
+        method: text(request["method"].as_str()),
+        path_and_query: text(request["path_and_query"].as_str()),
+        key_id: text(request["key_id"].as_str()),
+    };
+    // SAFETY: every pointer points to live data of the stated length.
+    let result = sign_twice(|buf, len, needed, out| unsafe {
+        hooksig_sign(
+            profile.as_ptr().cast(),
+            profile.len(),
+            secret.as_ptr().cast(),
+            secret.len(),
+            body.as_ptr().cast(),
+            body.len(),
+            &options,
+            buf,
+            len,
+            needed,
+            out,
+        )
+    });
     let expect = case["expect"].as_str().unwrap();
     match result {
         Ok(got) => {

@@ -11,11 +11,8 @@ namespace Hooksig;
  */
 class Exception extends \RuntimeException
 {
-    public function __construct(
-        public readonly string $hooksigCode,
-        string $message,
-        public readonly int $httpStatus,
-    ) {
+    public function __construct(public readonly string $hooksigCode, string $message, public readonly int $httpStatus)
+    {
         parent::__construct($message);
     }
 

@@ -8,7 +8,9 @@ use FFI\CData;
 
 /**
  * Loads the C library once and converts PHP values to its arguments. No
- * verification logic lives here: every decision is the library's.
+ * verification logic lives here: every decision is the library's. C copies
+ * of PHP strings are made only where the C ABI takes a struct field; a
+ * copy that may hold a secret is zeroed after the call (wipe()).
  *
  * The library is the first of: the path given to load() (or the 'library'
  * option of Verifier), the HOOKSIG_LIB environment variable, or
@@ -41,141 +43,139 @@ final class Library
     /** Throws Exception unless $result is HOOKSIG_RESULT_OK. */
     public static function check(int $result): void
     {
-        if ($result !== self::load()->HOOKSIG_RESULT_OK) {
-            $ffi = self::load();
-            throw new Exception(
-                $ffi->hooksig_result_code($result),
-                $ffi->hooksig_result_message($result),
-                $ffi->hooksig_result_http_status($result),
-            );
-        }
+        $ffi = self::load();
+        $result === $ffi->HOOKSIG_RESULT_OK || throw new Exception(
+            $ffi->hooksig_result_code($result),
+            $ffi->hooksig_result_message($result),
+            $ffi->hooksig_result_http_status($result),
+        );
     }
 
     /**
-     * The hooksig_tolerance for the options 'tolerance' (seconds either way, default 300; null disables
-     * the window), 'past' and 'future' (override one side), through hooksig_tolerance_from_options.
+     * The hooksig_window for the options 'tolerance', 'past' and 'future' exactly as given: each
+     * value's kind (absent, null, int, float, anything else) and raw value; the library decides
+     * (Tolerance::from_args: default 300 s, null disables, a negative or non-integer value is INVALID_ARGUMENT).
      *
      * @param array<string, mixed> $options
-     * @throws Exception INVALID_ARGUMENT
      */
-    public static function tolerance(array $options): CData
+    public static function window(array $options): CData
     {
-        $ffi = self::load();
-        $tolerance = array_key_exists('tolerance', $options) ? $options['tolerance'] : 300;
-        foreach ([$tolerance, $options['past'] ?? null, $options['future'] ?? null] as $value) {
-            if ($value !== null && !is_int($value)) {
-                self::check($ffi->HOOKSIG_RESULT_INVALID_ARGUMENT);
-            }
+        $window = ($ffi = self::load())->new('hooksig_window');
+        foreach (array_intersect_key($options, ['tolerance' => 1, 'past' => 1, 'future' => 1]) as $name => $value) {
+            [$window->{$name}->kind, $field] = match (true) {
+                $value === null => [$ffi->HOOKSIG_WINDOW_KIND_NULL, null],
+                is_int($value) => [$ffi->HOOKSIG_WINDOW_KIND_INT, 'integer'],
+                is_float($value) => [$ffi->HOOKSIG_WINDOW_KIND_FLOAT, 'number'],
+                default => [$ffi->HOOKSIG_WINDOW_KIND_INVALID, null],
+            };
+            $field === null || $window->{$name}->{$field} = $value;
         }
-        $window = $ffi->new('hooksig_tolerance');
-        self::check($ffi->hooksig_tolerance_from_options(
-            $tolerance !== null, $tolerance ?? 0,
-            isset($options['past']), $options['past'] ?? 0,
-            isset($options['future']), $options['future'] ?? 0,
-            FFI::addr($window),
-        ));
         return $window;
     }
 
-    /** A C copy of $bytes (kept alive by the returned CData); NULL for "". */
-    public static function bytes(string $bytes): ?CData
-    {
-        $len = strlen($bytes);
-        if ($len === 0) {
-            return null;
-        }
-        $copy = self::load()->new("uint8_t[$len]");
-        FFI::memcpy($copy, $bytes, $len);
-        return $copy;
-    }
-
     /**
-     * hooksig_bytes[] for a list of strings. Returns [array, count, keep-alive buffers].
-     *
-     * @param list<string> $strings
-     * @return array{0: ?CData, 1: int, 2: list<?CData>}
+     * Defines Hooksig\COMPACT_* (INDEX_BITS, ID_SHIFT, ID_BITS, TIMESTAMP_SHIFT, DOES_NOT_FIT) from the library's
+     * exported HOOKSIG_COMPACT_* values, once: the hooksig::compact layout is never written down in PHP.
      */
-    public static function byteList(array $strings): array
+    public static function defineCompactLayout(): void
     {
-        $count = count($strings);
-        if ($count === 0) {
-            return [null, 0, []];
+        foreach (['INDEX_BITS', 'ID_SHIFT', 'ID_BITS', 'TIMESTAMP_SHIFT', 'DOES_NOT_FIT'] as $name) {
+            defined("Hooksig\\COMPACT_$name") || define("Hooksig\\COMPACT_$name", self::load()->{"HOOKSIG_COMPACT_$name"});
         }
-        $array = self::load()->new("hooksig_bytes[$count]");
-        $keep = [];
-        foreach (array_values($strings) as $i => $string) {
-            $keep[] = $copy = self::bytes((string) $string);
-            $array[$i]->ptr = $copy === null ? null : FFI::addr($copy[0]);
-            $array[$i]->len = strlen((string) $string);
-        }
-        return [$array, $count, $keep];
     }
 
     /**
-     * hooksig_header[] from getallheaders(), $_SERVER, [name => value|list] or a list of [name, value].
-     * Non-scalar, non-list values (e.g. $_SERVER['argv']) are skipped; names are the library's to match.
+     * Points $struct->$ptr at a C copy of $bytes (never NULL, even for "") and sets $struct->$len; the copy is
+     * kept alive by $keep. null leaves the field NULL: "not given".
+     */
+    public static function fill(CData $struct, string $ptr, string $len, #[\SensitiveParameter] ?string $bytes, array &$keep): void
+    {
+        if ($bytes !== null) {
+            $keep[] = $copy = self::load()->new('uint8_t[' . max(strlen($bytes), 1) . ']');
+            FFI::memcpy($copy, $bytes, strlen($bytes));
+            [$struct->{$ptr}, $struct->{$len}] = [FFI::addr($copy[0]), strlen($bytes)];
+        }
+    }
+
+    /** Zeroes the C copies in $keep (secrets among them) once the call that needed them returned. */
+    public static function wipe(array $keep): void
+    {
+        array_map(static fn (CData $copy) => FFI::memset($copy, 0, FFI::sizeof($copy)), $keep);
+    }
+
+    /**
+     * A hooksig_bytes[] of C copies of the secrets (wipe() $keep after the call); a non-string is INVALID_ARGUMENT.
+     *
+     * @param array<mixed> $secrets
+     */
+    public static function secrets(#[\SensitiveParameter] array $secrets, array &$keep): CData
+    {
+        $keep[] = $array = self::load()->new('hooksig_bytes[' . max(count($secrets), 1) . ']');
+        foreach (array_values($secrets) as $i => $secret) {
+            is_string($secret) || self::check(self::load()->HOOKSIG_RESULT_INVALID_ARGUMENT);
+            self::fill($array[$i], 'ptr', 'len', $secret, $keep);
+        }
+        return FFI::addr($array[0]);
+    }
+
+    /**
+     * [name, value] pairs from getallheaders(), $_SERVER, [name => value|list of values] or a list of
+     * [name, value]. Non-scalar entries (e.g. $_SERVER['argv']) are skipped; matching names is the library's.
      *
      * @param array<mixed> $headers
-     * @return array{0: ?CData, 1: int, 2: ?CData}
+     * @return list<array{0: string, 1: string}>
      */
-    public static function headers(array $headers): array
+    public static function pairs(array $headers): array
     {
         $pairs = [];
-        if (array_is_list($headers)) {
-            foreach ($headers as $pair) {
-                if (is_array($pair) && count($pair) === 2) {
-                    $pairs[] = [(string) $pair[0], (string) $pair[1]];
-                }
+        $list = \array_is_list($headers);
+        foreach ($headers as $name => $values) {
+            if ($list) {
+                [$name, $values] = \is_array($values) && \count($values) === 2 && \array_is_list($values) ? $values : [null, null];
             }
-        } else {
-            foreach ($headers as $name => $value) {
-                foreach (is_array($value) ? $value : [$value] as $one) {
-                    if (is_scalar($one)) {
-                        $pairs[] = [(string) $name, (string) $one];
-                    }
+            foreach (\is_array($values) && !$list ? $values : [$values] as $value) {
+                if (\is_scalar($name) && \is_scalar($value)) {
+                    $pairs[] = [(string) $name, (string) $value];
                 }
             }
         }
-        $count = count($pairs);
-        if ($count === 0) {
-            return [null, 0, null];
-        }
-        $blob = '';
-        foreach ($pairs as [$name, $value]) {
-            $blob .= $name . $value;
-        }
-        $buffer = self::bytes($blob);
-        $array = self::load()->new("hooksig_header[$count]");
-        $offset = 0;
-        foreach ($pairs as $i => [$name, $value]) {
-            foreach (['name' => $name, 'value' => $value] as $field => $text) {
-                $len = strlen($text);
-                $array[$i]->{$field} = $len === 0 ? null : FFI::addr($buffer[$offset]);
-                $array[$i]->{$field . '_len'} = $len;
-                $offset += $len;
-            }
-        }
-        return [$array, $count, $buffer];
+        return $pairs;
     }
 
-    /** @return array<string, string> the signed headers, name => value, in sending order */
-    public static function signedHeaders(callable $sign): array
+    /**
+     * A hooksig_header[] of C copies of the headers (any shape pairs() takes): [pointer, count].
+     *
+     * @param array<mixed> $headers
+     * @return array{0: CData, 1: int}
+     */
+    public static function headers(array $headers, array &$keep): array
+    {
+        $pairs = self::pairs($headers);
+        $keep[] = $array = self::load()->new('hooksig_header[' . max(count($pairs), 1) . ']');
+        foreach ($pairs as $i => [$name, $value]) {
+            self::fill($array[$i], 'name', 'name_len', $name, $keep);
+            self::fill($array[$i], 'value', 'value_len', $value, $keep);
+        }
+        return [FFI::addr($array[0]), count($pairs)];
+    }
+
+    /**
+     * The buffer protocol (bindings-c/README.md): calls $call(buffer, size, &needed) with a $type[$size]
+     * buffer, once more with the size the library asked for if that was too small. ($call may hold a secret.)
+     *
+     * @return array{0: CData, 1: int} the buffer and the bytes the library wrote
+     */
+    public static function buffered(string $type, int $size, #[\SensitiveParameter] callable $call): array
     {
         $ffi = self::load();
         $needed = $ffi->new('size_t');
-        $out = $ffi->new('hooksig_signed_headers');
-        $size = 512;
         do {
-            $buffer = $ffi->new("uint8_t[$size]");
-            $result = $sign(FFI::addr($buffer[0]), $size, FFI::addr($needed), FFI::addr($out));
+            $buffer = $ffi->new("{$type}[$size]");
+            $result = $call(FFI::addr($buffer[0]), $size, FFI::addr($needed));
+            $retry = $result === $ffi->HOOKSIG_RESULT_BUFFER_TOO_SMALL && $needed->cdata > $size;
             $size = $needed->cdata;
-        } while ($result === $ffi->HOOKSIG_RESULT_BUFFER_TOO_SMALL && $size > 0 && FFI::sizeof($buffer) < $size);
+        } while ($retry);
         self::check($result);
-        $headers = [];
-        for ($i = 0; $i < $out->len; $i++) {
-            $header = $out->headers[$i];
-            $headers[FFI::string($header->name, $header->name_len)] = FFI::string($header->value, $header->value_len);
-        }
-        return $headers;
+        return [$buffer, $needed->cdata];
     }
 }

@@ -15,21 +15,21 @@ use FFI\CData;
  *
  * Options: 'tolerance' => seconds either way (default 300; null disables the
  * window), 'past' / 'future' => override one side, 'library' => path of the
- * hooksig shared library (see Library).
+ * hooksig shared library (see Library). Cloning is safe: clones share the
+ * native verifier.
  */
 final class Verifier
 {
-    private CData $handle;
-    private FFI $ffi;
+    private object $handle;
     /** The profile's canonical name: Verified::$scheme of every verification. */
     private string $scheme;
-    /** hooksig_verifier_verify_packed_i64 as a function pointer (calling it skips FFI's symbol look-up). */
-    private CData $verifyPacked;
-    /** hooksig_verified, allocated on first use (verifyRequest, a result that does not fit) and kept. */
-    private ?CData $out = null;
+    /** hooksig_verifier_verify_compact as a function pointer (calling it skips FFI's symbol look-up). */
+    private CData $verifyCompact;
+    /** The native verifier (owned by $handle, which clones share). */
+    private CData $verifier;
     /**
-     * @var array<string, string> the names the profile reads (the library's answers, remembered: learn(),
-     * prefix()), each with its packed prefix: pack('Va*', strlen(name), name)
+     * @var array<string, string> the names the profile reads (the library's answers, remembered: learn()),
+     * each with its packed prefix: pack('Va*', strlen(name), name)
      */
     private array $picked = [];
     /** @var array<string, true> names the library said the profile does not read */
@@ -42,116 +42,96 @@ final class Verifier
 
     /**
      * @param list<string> $secrets 1 to 8, tried in order
-     * @param array{tolerance?: ?int, past?: int, future?: int, library?: string} $options
+     * @param array{tolerance?: mixed, past?: mixed, future?: mixed, library?: string} $options
      * @throws Exception INVALID_ARGUMENT (unknown profile, bad options), INVALID_SECRET
      */
-    public function __construct(string $profile, array $secrets, array $options = [])
+    public function __construct(string $profile, #[\SensitiveParameter] array $secrets, array $options = [])
     {
         $ffi = Library::load($options['library'] ?? null);
-        $window = Library::tolerance($options);
-        [$array, $count, $keep] = Library::byteList($secrets);
+        $window = Library::window($options);
         $handle = $ffi->new('hooksig_verifier*');
-        Library::check($ffi->hooksig_verifier_new(
-            $profile,
-            strlen($profile),
-            $array === null ? null : FFI::addr($array[0]),
-            $count,
-            FFI::addr($window),
-            FFI::addr($handle),
-        ));
-        $this->handle = $handle;
-        $this->ffi = $ffi;
-        $len = $ffi->new('size_t');
-        $this->scheme = FFI::string($ffi->hooksig_verifier_scheme($handle, FFI::addr($len)), $len->cdata);
-        $this->verifyPacked = $ffi->hooksig_verifier_verify_packed_i64;
-    }
-
-    public function __destruct()
-    {
-        if (isset($this->handle)) {
-            Library::load()->hooksig_verifier_free($this->handle);
+        $keep = [];
+        try {
+            Library::check($ffi->hooksig_verifier_new(
+                $profile, strlen($profile), Library::secrets($secrets, $keep), count($secrets), FFI::addr($window), FFI::addr($handle),
+            ));
+        } finally {
+            Library::wipe($keep);
         }
+        // Owns the native verifier and frees it once, when the last reference goes: a clone of this
+        // Verifier shares it (PHP clones are shallow), so `clone` never double-frees; it cannot be cloned itself.
+        $this->handle = new class($this->verifier = $handle) {
+            public function __construct(private CData $verifier) {}
+
+            public function __destruct()
+            {
+                Library::load()->hooksig_verifier_free($this->verifier);
+            }
+
+            private function __clone() {}
+        };
+        $this->scheme = $ffi->hooksig_verifier_scheme($handle);
+        $this->verifyCompact = $ffi->hooksig_verifier_verify_compact;
+        Library::defineCompactLayout();
     }
 
     /**
-     * Verifies a webhook delivery.
+     * Verifies a delivery of any profile: the headers as received, the raw body, the clock, and the request
+     * line when there is one (unknownpay-s2s requires it; the other profiles ignore it).
      *
      * @param array<mixed> $headers getallheaders(), $_SERVER, [name => value] or a list of [name, value]
      * @param string $body the raw body (file_get_contents('php://input'))
      * @param ?int $now Unix seconds; null reads the system clock
+     * @param ?string $method with $pathAndQuery (both or neither): the request line as sent
      * @throws Exception with the first applicable code
      */
-    public function verify(array $headers, string $body, ?int $now = null): Verified
+    public function verify(array $headers, string $body, ?int $now = null, ?string $method = null, ?string $pathAndQuery = null): Verified
     {
+        if (isset($method) || isset($pathAndQuery)) {
+            return $this->verifyFull($headers, $body, $now, $method, $pathAndQuery);
+        }
         // The hot path, kept flat (each PHP call or FFI field read costs about as much as the core's
-        // HMAC here). A name => string map whose names are all known takes one array_diff_key and, per
-        // wanted header, its remembered name prefix and value length; anything else goes through pack().
+        // HMAC here; \strlen and \is_string compile to opcodes, not calls: -0.4k instructions). A
+        // name => string map whose names are all known takes one array_diff_key and, per wanted header,
+        // its remembered name prefix and value length; anything else goes through pack().
         $packed = '';
         $picked = $this->picked;
-        foreach (array_diff_key($headers, $this->skipped) as $name => $value) {
-            if (!is_string($value) || ($prefix = $picked[$name] ?? null) === null) {
-                $packed = $this->pack($headers);
+        $values = array_diff_key($headers, $this->skipped);
+        foreach ($values as $name => $value) {
+            if (!\is_string($value) || ($prefix = $picked[$name] ?? null) === null) {
+                [$packed, $values] = $this->pack($headers);
                 break;
             }
-            $packed .= $prefix . ($this->lengths[strlen($value)] ?? $this->length(strlen($value))) . $value;
+            $packed .= $prefix . ($this->lengths[\strlen($value)] ?? $this->length(\strlen($value))) . $value;
         }
-        $now ??= time();
-        // One FFI call; the result is one number (hooksig_verifier_verify_packed_i64): the secret index,
-        // where the id lies in $packed and its length, the timestamp + 1.
-        $result = ($this->verifyPacked)($this->handle, $packed, strlen($packed), $body, strlen($body), $now);
+        // One FFI call; the result is one hooksig::compact number (layout: the library's HOOKSIG_COMPACT_*,
+        // see Library::compactLayout): the secret index, which packed header's value is the id (+1), the
+        // timestamp + 1. $values are the packed values, in order.
+        $result = ($this->verifyCompact)($this->verifier, $packed, \strlen($packed), $body, \strlen($body), $now ?? time());
         if ($result >= 0) {
-            $at = ($result >> 3) & 0xFFFF;
+            $slot = ($result >> COMPACT_ID_SHIFT) & ((1 << COMPACT_ID_BITS) - 1);
+            $timestamp = $result >> COMPACT_TIMESTAMP_SHIFT;
             return new Verified(
                 $this->scheme,
-                $result & 7,
-                $result >= 1 << 27 ? ($result >> 27) - 1 : null,
-                $at === 0 ? null : substr($packed, $at, ($result >> 19) & 0xFF),
+                $result & ((1 << COMPACT_INDEX_BITS) - 1),
+                $timestamp === 0 ? null : $timestamp - 1,
+                $slot === 0 ? null : array_values($values)[$slot - 1],
             );
         }
-        if ($result !== -$this->ffi->HOOKSIG_RESULT_BUFFER_TOO_SMALL) {
-            Library::check(-$result);
-        }
-        // Verified, but the result does not fit one number: the same call with the result struct.
-        $out = $this->outPtr();
-        Library::check($this->ffi->hooksig_verifier_verify_packed(
-            $this->handle, $packed, strlen($packed), $body, strlen($body), $now, $out,
+        $result === COMPACT_DOES_NOT_FIT || Library::check(-$result);
+        return $this->verifyFull($headers, $body, $now, null, null);
+    }
+
+    /** The general path (hooksig_verifier_verify): a request line, or a result that is not one number. */
+    private function verifyFull(array $headers, string $body, ?int $now, ?string $method, ?string $path): Verified
+    {
+        $keep = [];
+        [$array, $count] = Library::headers($headers, $keep);
+        $out = Library::load()->new('hooksig_verified');
+        Library::check(Library::load()->hooksig_verifier_verify(
+            $this->verifier, $array, $count, $body, strlen($body),
+            $method, strlen($method ?? ''), $path, strlen($path ?? ''), $now ?? time(), FFI::addr($out),
         ));
-        return $this->verified($out);
-    }
-
-    /**
-     * Verifies a signed request (unknownpay-s2s): as verify(), plus the method and path+query as sent.
-     *
-     * @param array<mixed> $headers
-     * @throws Exception
-     */
-    public function verifyRequest(array $headers, string $body, string $method, string $pathAndQuery, ?int $now = null): Verified
-    {
-        return $this->run($headers, $body, $now, $method, $pathAndQuery);
-    }
-
-    /** @param array<mixed> $headers */
-    private function run(array $headers, string $body, ?int $now, string $method, string $path): Verified
-    {
-        $packed = $this->pack($headers);
-        $out = $this->outPtr();
-        Library::check($this->ffi->hooksig_verifier_verify_request_packed(
-            $this->handle, $packed, strlen($packed), $body, strlen($body),
-            $method, strlen($method), $path, strlen($path), $now ?? time(), $out,
-        ));
-        return $this->verified($out);
-    }
-
-    /** The address of this verifier's hooksig_verified (owned by the Verifier, allocated on first use). */
-    private function outPtr(): CData
-    {
-        return FFI::addr($this->out ??= $this->ffi->new('hooksig_verified'));
-    }
-
-    /** Verified from the hooksig_verified that $out points to (its id points into the packed string). */
-    private function verified(CData $out): Verified
-    {
-        $out = $out[0];
         return new Verified(
             FFI::string($out->scheme),
             $out->secret_index,
@@ -161,70 +141,46 @@ final class Verifier
     }
 
     /**
-     * The headers the profile reads (the library decides, per name: prefix()), packed for
-     * hooksig_verifier_verify_packed: pack('Va*Va*', name length, name, value length, value) each.
-     * Shapes: getallheaders(), $_SERVER, [name => value|list of values], a list of [name, value];
-     * non-scalar values (e.g. $_SERVER['argv']) are skipped.
+     * The headers packed for hooksig_verifier_verify_compact (format: bindings-c/src/packed.rs), every
+     * header but those the library said its profile does not read, and their values in the same order.
      *
      * @param array<mixed> $headers
+     * @return array{0: string, 1: list<string>}
      */
-    private function pack(array $headers): string
+    private function pack(array $headers): array
     {
+        $pairs = Library::pairs($headers);
+        $this->learn(array_column($pairs, 0));
         $packed = '';
-        if (array_is_list($headers)) {
-            foreach ($headers as $pair) {
-                if (is_array($pair) && count($pair) === 2 && ($prefix = $this->prefix((string) $pair[0])) !== null) {
-                    $value = (string) $pair[1];
-                    $packed .= $prefix . pack('V', strlen($value)) . $value;
-                }
-            }
-            return $packed;
-        }
-        // Names not seen before are asked about in one call (a new Verifier per request, as under
-        // php-fpm, meets all of them at once); the rest is remembered.
-        $this->learn(array_keys(array_diff_key($headers, $this->picked, $this->skipped)));
-        foreach ($headers as $name => $value) {
-            if (($prefix = $this->prefix((string) $name)) === null) {
-                continue;
-            }
-            foreach (is_array($value) ? $value : [$value] as $one) {
-                if (is_scalar($one)) {
-                    $one = (string) $one;
-                    $packed .= $prefix . pack('V', strlen($one)) . $one;
-                }
+        $values = [];
+        foreach ($pairs as [$name, $value]) {
+            if (!isset($this->skipped[$name])) {
+                $packed .= ($this->picked[$name] ?? pack('Va*', strlen($name), $name)) . pack('V', strlen($value)) . $value;
+                $values[] = $value;
             }
         }
-        return $packed;
+        return [$packed, $values];
     }
 
     /**
-     * Asks the library which of these names the profile reads, 64 names per call
+     * Asks the library which of the names not seen before its profile reads, 64 names per call
      * (hooksig_verifier_wants_headers, names joined with NUL bytes), and remembers the answers while
-     * the memo has room. A name with a NUL byte in it is left to prefix(), which asks about one name.
+     * the memo has room. A name with a NUL byte in it is not asked about: it is passed on, for the library.
      *
-     * @param list<int|string> $names
+     * @param list<string> $names
      */
     private function learn(array $names): void
     {
-        foreach (array_chunk($names, 64) as $chunk) {
-            $joined = implode("\0", $chunk);
-            if (count($this->picked) + count($this->skipped) >= self::WANTED_CACHE) {
+        $new = preg_grep('/\x00/', array_keys(array_diff_key(array_flip($names), $this->picked, $this->skipped)), PREG_GREP_INVERT);
+        foreach (array_chunk($new, 64) as $chunk) {
+            if (count($this->picked) + count($this->skipped) + count($chunk) > self::WANTED_CACHE) {
                 return;
             }
-            if (substr_count($joined, "\0") !== count($chunk) - 1) {
-                continue;
-            }
-            $mask = $this->ffi->hooksig_verifier_wants_headers($this->handle, $joined, strlen($joined));
+            $joined = implode("\0", $chunk);
+            $mask = Library::load()->hooksig_verifier_wants_headers($this->verifier, $joined, strlen($joined));
             foreach ($chunk as $i => $name) {
-                if (count($this->picked) + count($this->skipped) >= self::WANTED_CACHE) {
-                    return;
-                }
                 $name = (string) $name;
-                if (($mask >> $i) & 1) {
-                    $this->picked[$name] = pack('Va*', strlen($name), $name);
-                } else {
-                    $this->skipped[$name] = true;
-                }
+                ($mask >> $i) & 1 ? $this->picked[$name] = pack('Va*', strlen($name), $name) : $this->skipped[$name] = true;
             }
         }
     }
@@ -232,31 +188,6 @@ final class Verifier
     /** pack('V', $length), remembered for the first WANTED_CACHE lengths. */
     private function length(int $length): string
     {
-        $packed = pack('V', $length);
-        if (count($this->lengths) < self::WANTED_CACHE) {
-            $this->lengths[$length] = $packed;
-        }
-        return $packed;
-    }
-
-    /**
-     * pack('Va*', strlen($name), $name) if the profile reads a header of this name (the library's
-     * hooksig_verifier_wants_header), else null; remembered in $picked / $skipped until they are full.
-     */
-    private function prefix(string $name): ?string
-    {
-        if (isset($this->picked[$name]) || isset($this->skipped[$name])) {
-            return $this->picked[$name] ?? null;
-        }
-        $wanted = $this->ffi->hooksig_verifier_wants_header($this->handle, $name, strlen($name));
-        $prefix = $wanted ? pack('Va*', strlen($name), $name) : null;
-        if (count($this->picked) + count($this->skipped) < self::WANTED_CACHE) {
-            if ($prefix === null) {
-                $this->skipped[$name] = true;
-            } else {
-                $this->picked[$name] = $prefix;
-            }
-        }
-        return $prefix;
+        return count($this->lengths) < self::WANTED_CACHE ? $this->lengths[$length] = pack('V', $length) : pack('V', $length);
     }
 }

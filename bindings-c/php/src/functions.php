@@ -4,114 +4,86 @@ declare(strict_types=1);
 namespace Hooksig;
 
 use FFI;
+use FFI\CData;
 
 /**
- * Signs a webhook the way $profile's provider does; returns the headers to send (name => value).
- * $timestamp is required by schemes with one; $id becomes the delivery-id header.
+ * Signs a delivery (or, for unknownpay-s2s, a request) the way $profile's sender does; returns the headers
+ * to send (name => value, in order). $timestamp is required by schemes with one; $id becomes the delivery-id
+ * header (unknownpay-s2s: Idempotency-Key); $method with $pathAndQuery is the request line unknownpay-s2s
+ * signs; $keyId its X-Api-Key. The library refuses what the profile does not take.
  *
  * @return array<string, string>
  * @throws Exception INVALID_ARGUMENT, INVALID_SECRET, MALFORMED_BODY
  */
-function sign(string $profile, string $secret, string $body, ?int $timestamp = null, ?string $id = null): array
-{
-    $ffi = Library::load();
-    $secretCopy = Library::bytes($secret);
-    $bodyCopy = Library::bytes($body);
-    $secretPtr = $secretCopy === null ? null : FFI::addr($secretCopy[0]);
-    $bodyPtr = $bodyCopy === null ? null : FFI::addr($bodyCopy[0]);
-    return Library::signedHeaders(static fn ($buffer, int $size, $needed, $out) => $ffi->hooksig_sign(
-        $profile, strlen($profile),
-        $secretPtr, strlen($secret),
-        $bodyPtr, strlen($body),
-        $timestamp !== null, $timestamp ?? 0,
-        $id, $id === null ? 0 : strlen($id),
-        $buffer, $size, $needed, $out,
-    ));
-}
-
-/**
- * Signs a server-to-server request (unknownpay-s2s); returns X-Api-Key (when $keyId is given),
- * X-Timestamp and X-Signature. $timestamp defaults to now.
- *
- * @return array<string, string>
- * @throws Exception INVALID_ARGUMENT, INVALID_SECRET
- */
-function signRequest(
-    string $secret,
-    string $method,
-    string $pathAndQuery,
+function sign(
+    string $profile,
+    #[\SensitiveParameter] string $secret,
     string $body,
     ?int $timestamp = null,
+    ?string $id = null,
+    ?string $method = null,
+    ?string $pathAndQuery = null,
     ?string $keyId = null,
 ): array {
     $ffi = Library::load();
-    $secretCopy = Library::bytes($secret);
-    $bodyCopy = Library::bytes($body);
-    $secretPtr = $secretCopy === null ? null : FFI::addr($secretCopy[0]);
-    $bodyPtr = $bodyCopy === null ? null : FFI::addr($bodyCopy[0]);
-    $timestamp ??= time();
-    return Library::signedHeaders(static fn ($buffer, int $size, $needed, $out) => $ffi->hooksig_sign_request(
-        $secretPtr, strlen($secret),
-        $method, strlen($method),
-        $pathAndQuery, strlen($pathAndQuery),
-        $bodyPtr, strlen($body),
-        $timestamp,
-        $keyId, $keyId === null ? 0 : strlen($keyId),
-        $buffer, $size, $needed, $out,
+    $options = $ffi->new('hooksig_sign_options');
+    [$options->has_timestamp, $options->timestamp] = [$timestamp !== null, $timestamp ?? 0];
+    $keep = [];
+    foreach (['id' => $id, 'method' => $method, 'path_and_query' => $pathAndQuery, 'key_id' => $keyId] as $field => $text) {
+        Library::fill($options->{$field}, 'ptr', 'len', $text, $keep);
+    }
+    $out = $ffi->new('hooksig_signed_headers');
+    [$buffer] = Library::buffered('uint8_t', 512, static fn (CData $buf, int $size, CData $needed) => $ffi->hooksig_sign(
+        $profile, strlen($profile), $secret, strlen($secret), $body, strlen($body),
+        FFI::addr($options), $buf, $size, $needed, FFI::addr($out),
     ));
+    $headers = []; // $out points into $buffer, alive here
+    for ($i = 0; $i < $out->len; $i++) {
+        $header = $out->headers[$i];
+        $headers[FFI::string($header->name, $header->name_len)] = FFI::string($header->value, $header->value_len);
+    }
+    return $headers;
 }
 
 /**
- * Explains why a delivery fails to verify (or confirms it verifies): the verdict and the known causes found,
- * e.g. a secret with a trailing newline or a body re-serialised by a JSON parser. Never throws for a failed
- * verification: the verdict carries the code.
+ * Explains why a delivery fails to verify (or confirms it verifies): the library's explanation JSON,
+ * decoded, with the verdict and the known causes found, e.g. a secret with a trailing newline or a body
+ * re-serialised by a JSON parser. Never throws for a failed verification: the verdict carries the code.
  *
  *     ['verdict' => 'SIGNATURE_MISMATCH', 'secret_index' => null,
  *      'findings' => [['code' => 'SECRET_WHITESPACE', 'message' => '...', 'fields' => ['secret_index' => 0]]]]
  *
  * Options: 'tolerance', 'past', 'future' (as for Verifier), 'now' (Unix seconds; default the system clock),
- * 'method' and 'pathAndQuery' (both, for a signed request: unknownpay-s2s).
+ * 'method' and 'pathAndQuery' (the request line, as for Verifier::verify()).
  *
  * @param list<string> $secrets
  * @param array<mixed> $headers getallheaders(), $_SERVER, [name => value] or a list of [name, value]
- * @param array{tolerance?: ?int, past?: int, future?: int, now?: int, method?: string, pathAndQuery?: string} $options
- * @return array{verdict: string, secret_index: ?int, findings: list<array{code: string, message: string, fields: array<string, string|int>}>}
+ * @param array<string, mixed> $options
+ * @return array<string, mixed> read keys by name: verdict, secret_index, findings, …
  * @throws Exception INVALID_ARGUMENT for wrong argument types, an unknown profile or bad options
  */
-function explain(string $profile, array $secrets, array $headers, string $body, array $options = []): array
+function explain(string $profile, #[\SensitiveParameter] array $secrets, array $headers, string $body, array $options = []): array
 {
     $ffi = Library::load();
-    $now = $options['now'] ?? null;
-    $method = $options['method'] ?? null;
-    $path = $options['pathAndQuery'] ?? null;
-    $wrongType = array_filter($secrets, static fn ($s) => !is_string($s)) !== []
-        || ($now !== null && !is_int($now)) || ($method !== null && !is_string($method))
-        || ($path !== null && !is_string($path));
-    if ($wrongType) {
+    [$now, $method, $path] = [$options['now'] ?? time(), $options['method'] ?? null, $options['pathAndQuery'] ?? null];
+    if (!is_int($now) || !is_string($method ?? '') || !is_string($path ?? '')) {
         Library::check($ffi->HOOKSIG_RESULT_INVALID_ARGUMENT);
     }
-    $window = Library::tolerance($options);
-    [$secretArray, $secretCount, $keepSecrets] = Library::byteList($secrets);
-    [$headerArray, $headerCount, $keepHeaders] = Library::headers($headers);
-    $bodyCopy = Library::bytes($body);
-    $needed = $ffi->new('size_t');
-    $verdict = $ffi->new('hooksig_result');
-    $size = 4096;
-    do {
-        $buffer = $ffi->new("char[$size]");
-        $result = $ffi->hooksig_explain(
-            $profile, strlen($profile),
-            $secretArray === null ? null : FFI::addr($secretArray[0]), $secretCount,
-            FFI::addr($window),
-            $headerArray === null ? null : FFI::addr($headerArray[0]), $headerCount,
-            $bodyCopy === null ? null : FFI::addr($bodyCopy[0]), strlen($body),
-            $method, $method === null ? 0 : strlen($method),
-            $path, $path === null ? 0 : strlen($path),
-            $now !== null, $now ?? 0,
-            FFI::addr($buffer[0]), $size, FFI::addr($needed), FFI::addr($verdict),
-        );
-        $size = $needed->cdata;
-    } while ($result === $ffi->HOOKSIG_RESULT_BUFFER_TOO_SMALL && $size > 0 && FFI::sizeof($buffer) < $size);
-    Library::check($result);
-    return json_decode(FFI::string($buffer, $needed->cdata - 1), true, 512, JSON_THROW_ON_ERROR);
+    $args = $ffi->new('hooksig_explain_args');
+    $keep = [];
+    try {
+        [$args->secrets, $args->secrets_len] = [Library::secrets($secrets, $keep), count($secrets)];
+        [$args->headers, $args->headers_len] = Library::headers($headers, $keep);
+        foreach (['profile' => $profile, 'body' => $body, 'method' => $method, 'path_and_query' => $path] as $field => $text) {
+            Library::fill($args->{$field}, 'ptr', 'len', $text, $keep);
+        }
+        $args->window = Library::window($options);
+        $args->now = $now;
+        $verdict = $ffi->new('hooksig_result');
+        [$json, $length] = Library::buffered('char', 4096, static fn (CData $buf, int $size, CData $needed)
+            => $ffi->hooksig_explain(FFI::addr($args), $buf, $size, $needed, FFI::addr($verdict)));
+    } finally {
+        Library::wipe($keep);
+    }
+    return json_decode(FFI::string($json, $length - 1), true, 512, JSON_THROW_ON_ERROR);
 }

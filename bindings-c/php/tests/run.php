@@ -46,10 +46,8 @@ foreach ($vectors['cases'] as $case) {
     $headers = array_map(static fn (array $pair) => [bytes($pair[0]), bytes($pair[1])], $case['headers']);
     [$code, $verified] = attempt(static function () use ($case, $options, $headers) {
         $verifier = new Verifier($case['scheme'], $case['secrets'], $options);
-        $now = $case['now'] ?? 0;
-        return isset($case['request'])
-            ? $verifier->verifyRequest($headers, body($case), $case['request']['method'], $case['request']['path_and_query'], $now)
-            : $verifier->verify($headers, body($case), $now);
+        $request = $case['request'] ?? [];
+        return $verifier->verify($headers, body($case), $case['now'] ?? 0, $request['method'] ?? null, $request['path_and_query'] ?? null);
     });
     $name = $case['name'];
     check($code === $case['expect'], "$name: expected {$case['expect']}, got $code");
@@ -66,14 +64,12 @@ foreach ($vectors['cases'] as $case) {
     }
 }
 
-// 2. Every sign case (sign / signRequest), exact headers in order.
+// 2. Every sign case through the one sign(), exact headers in order.
 foreach ($vectors['sign_cases'] as $case) {
     [$code, $headers] = attempt(static function () use ($case) {
-        if (isset($case['request'])) {
-            $r = $case['request'];
-            return Hooksig\signRequest($case['secret'], $r['method'], $r['path_and_query'], body($case), $case['timestamp'], $r['key_id']);
-        }
-        return Hooksig\sign($case['scheme'], $case['secret'], body($case), $case['timestamp'], $case['id']);
+        $r = $case['request'] ?? [];
+        return Hooksig\sign($case['scheme'], $case['secret'], body($case), $case['timestamp'], $case['id'],
+            $r['method'] ?? null, $r['path_and_query'] ?? null, $r['key_id'] ?? null);
     });
     check($code === $case['expect'], "{$case['name']}: expected {$case['expect']}, got $code");
     if ($headers !== null) {
@@ -142,8 +138,8 @@ foreach ($rounds as $what => $headers) {
     [$code, $v] = attempt(static fn () => $memo->verify($headers, $body, $now));
     check($code === 'OK' && $v->scheme === 'stripe', "memo $what: $code");
 }
-// A new verifier asks about all new names at once (hooksig_verifier_wants_headers), except a batch
-// with a NUL byte inside a name, whose names are asked one by one.
+// A new verifier asks about all new names at once (hooksig_verifier_wants_headers), except names
+// with a NUL byte inside, which are passed on for the library to match (never asked, never remembered).
 $shapes = [
     'NUL in a name' => ["X-A\0B" => 'v', 'Stripe-Signature' => $sig, 'X-C' => 'w'],
     'NUL in a wanted name' => ["Stripe-Signature\0" => 'v', 'Stripe-Signature' => $sig],
@@ -164,8 +160,12 @@ check($code === 'MISSING_HEADER', "memo, unwanted headers only: $code");
 [$code] = attempt(static fn () => $memo->verify(['stripe-signature' => [$sig, $sig . '0']], $body, $now));
 check($code === 'MALFORMED_HEADER', "memo, conflicting duplicates reach the core: $code");
 
-// verify() gets its result as one number (hooksig_verifier_verify_packed_i64); what does not fit
-// (an id over 255 bytes, a timestamp from 2^36 - 1 on) comes back through the result struct, equal.
+// verify() gets its result as one hooksig::compact number (hooksig_verifier_verify_compact), decoded
+// with the library's HOOKSIG_COMPACT_* values; what is not one number (the id's header past position
+// 30, an id the library trimmed) comes back through the result struct, equal.
+$ffi = Hooksig\Library::load();
+check(Hooksig\COMPACT_TIMESTAMP_SHIFT === $ffi->HOOKSIG_COMPACT_TIMESTAMP_SHIFT && Hooksig\COMPACT_DOES_NOT_FIT === $ffi->HOOKSIG_COMPACT_DOES_NOT_FIT
+    && Hooksig\COMPACT_INDEX_BITS === $ffi->HOOKSIG_COMPACT_INDEX_BITS, 'compact layout from the library');
 $longId = str_repeat('d', 300);
 $signed = Hooksig\sign('github', 's', $body, null, $longId);
 [$code, $v] = attempt(static fn () => (new Verifier('github', ['s']))->verify($signed, $body, $now));
@@ -173,7 +173,13 @@ check($code === 'OK' && $v->id === $longId && $v->scheme === 'github' && $v->tim
 $signed = Hooksig\sign('github', 's', $body, null, 'short-id');
 [$code, $v] = attempt(static fn () => (new Verifier('github', ['s']))->verify(['X-GitHub-Delivery' => 'short-id'] + $signed, $body, $now));
 check($code === 'OK' && $v->id === 'short-id' && $v->secretIndex === 0, "short id: $code");
-foreach ([(1 << 36) - 3, (1 << 36) - 2, 1 << 36, 99_999_999_999] as $stamp) {
+[$code, $v] = attempt(static fn () => (new Verifier('github', ['s']))->verify(['X-GitHub-Delivery' => " short-id\t"] + $signed, $body, $now));
+check($code === 'OK' && $v->id === 'short-id', "id with spaces around it, trimmed by the library: $code " . var_export($v?->id, true));
+$full = new Verifier('github', ['s']);
+$full->verify($junk + $signed, $body, $now); // 256 names remembered, 44 junk names unknown from now on
+[$code, $v] = attempt(static fn () => $full->verify(array_slice($junk, 256) + $signed, $body, $now));
+check($code === 'OK' && $v->id === 'short-id', "id in the 45th packed header: $code " . var_export($v?->id, true));
+foreach ([(1 << 36) - 3, (1 << 36) - 2, 1 << 36, 99_999_999_999, 999_999_999_999] as $stamp) {
     $signed = Hooksig\sign('stripe', $secret, $body, $stamp);
     [$code, $v] = attempt(static fn () => (new Verifier('stripe', [$secret], ['tolerance' => null]))->verify($signed, $body, $now));
     check($code === 'OK' && $v->timestamp === $stamp && $v->scheme === 'stripe', "timestamp $stamp: $code");
@@ -188,6 +194,63 @@ $longId = str_repeat('i', 2000);
 $signed = Hooksig\sign('github', 's', 'b', null, $longId);
 check(($signed['X-GitHub-Delivery'] ?? '') === $longId, 'sign grows its buffer');
 
+// 3b. Window options reach the library as given: -1, 1.5, '300', true and 10**30 are INVALID_ARGUMENT for each of
+//     tolerance, past and future; 60.0 is 60; a Stripe delivery signed in 2001 is never accepted through -1.
+foreach (['tolerance', 'past', 'future'] as $option) {
+    foreach ([-1, 1.5, '300', true, 10 ** 30, NAN, [], 366 * 86400 + 1] as $bad) {
+        [$code] = attempt(static fn () => new Verifier('stripe', ['x'], [$option => $bad]));
+        check($code === 'INVALID_ARGUMENT', "$option => " . var_export($bad, true) . ": $code");
+        [$code] = attempt(static fn () => Hooksig\explain('stripe', ['x'], [], '', [$option => $bad]));
+        check($code === 'INVALID_ARGUMENT', "explain, $option => " . var_export($bad, true) . ": $code");
+    }
+}
+$in2001 = Hooksig\sign('stripe', $secret, $body, 1_000_000_000);
+[$code] = attempt(static fn () => (new Verifier('stripe', [$secret], ['tolerance' => -1]))->verify($in2001, $body));
+check($code === 'INVALID_ARGUMENT', "tolerance -1, a delivery from 2001: $code");
+[$code] = attempt(static fn () => (new Verifier('stripe', [$secret]))->verify($in2001, $body));
+check($code === 'TIMESTAMP_TOO_OLD', "default window, a delivery from 2001: $code");
+[$code] = attempt(static fn () => (new Verifier('stripe', [$secret], ['tolerance' => 60.0]))->verify($in2001, $body, 1_000_000_061));
+check($code === 'TIMESTAMP_TOO_OLD', "tolerance 60.0: $code");
+[$code] = attempt(static fn () => (new Verifier('stripe', [$secret], ['tolerance' => 60.0]))->verify($in2001, $body, 1_000_000_059));
+check($code === 'OK', "tolerance 60.0, 59 s later: $code");
+
+// 3c. Cloning shares the native verifier: no double free, either copy keeps working alone.
+$original = new Verifier('stripe', [$secret]);
+$copy = clone $original;
+unset($original);
+$signed = Hooksig\sign('stripe', $secret, $body, $now);
+[$code] = attempt(static fn () => $copy->verify($signed, $body, $now));
+check($code === 'OK', "a clone after the original is gone: $code");
+$again = clone $copy;
+unset($copy, $again);
+$handle = (new ReflectionProperty(Verifier::class, 'handle'))->getValue(new Verifier('stripe', [$secret]));
+try {
+    $twin = clone $handle;
+    check(false, 'a Handle must not be cloneable');
+} catch (Error $e) {
+    check(str_contains($e->getMessage(), '__clone'), 'cloning a Handle: ' . $e->getMessage());
+}
+
+// 3d. Secrets never show in a stack trace (#[\SensitiveParameter]), even with arguments recorded.
+ini_set('zend.exception_ignore_args', '0');
+$hidden = 'hunter2-secret';
+$traces = [
+    'new Verifier' => static fn () => new Verifier('no-such-prov', [$hidden]),
+    'new Verifier, bad window' => static fn () => new Verifier('stripe', [$hidden], ['tolerance' => -1]),
+    'sign' => static fn () => Hooksig\sign('no-such-prov', $hidden, 'body'),
+    'explain' => static fn () => Hooksig\explain('no-such-prov', [$hidden], [], ''),
+    'explain, a secret not a string' => static fn () => Hooksig\explain('stripe', [$hidden, 1], [], ''),
+];
+foreach ($traces as $what => $fn) {
+    try {
+        $fn();
+        check(false, "$what must throw");
+    } catch (Exception $e) {
+        $trace = $e->getTraceAsString() . print_r(array_column($e->getTrace(), 'args'), true);
+        check(!str_contains($trace, 'hunter2') && str_contains($trace, 'SensitiveParameterValue'), "$what: trace $trace");
+    }
+}
+
 // 4. explain: every case of testdata/explain.json (verdict, exact findings with their fields, in order),
 //    the $_SERVER shape, a signed request, and wrong types.
 $explainCases = json_decode((string) file_get_contents(__DIR__ . '/../../../testdata/explain.json'), true, 512, JSON_THROW_ON_ERROR);
@@ -201,6 +264,10 @@ foreach ($explainCases['cases'] as $case) {
     }
     [$code, $e] = attempt(static fn () => Hooksig\explain($case['scheme'], $case['secrets'], $case['headers'], $case['body'], $options));
     $name = $case['name'];
+    if (isset($case['raises'])) { // bad arguments (an unknown profile…) are an error, not a verdict
+        check($code === $case['raises'], "explain $name: expected {$case['raises']}, got $code");
+        continue;
+    }
     check($code === 'OK' && $e['verdict'] === $case['expect'], "explain $name: verdict " . ($e['verdict'] ?? $code));
     check(($case['expect'] === 'OK') === is_int($e['secret_index'] ?? null), "explain $name: secret_index");
     $flat = array_map(static fn (array $f) => ['code' => $f['code']] + $f['fields'], $e['findings'] ?? []);
@@ -221,7 +288,7 @@ $e = Hooksig\explain('stripe', ['x', $secret], $signed, $body, ['now' => $now + 
 check($e === ['verdict' => 'OK', 'secret_index' => 1, 'findings' => []], 'explain OK: ' . json_encode($e));
 $e = Hooksig\explain('stripe', [$secret], $signed, $body); // the system clock: years later
 check($e['verdict'] === 'TIMESTAMP_TOO_OLD' && $e['findings'][0]['code'] === 'CLOCK_SKEW', 'explain now: ' . json_encode($e));
-$s2s = Hooksig\signRequest('s2s-secret', 'POST', '/v1/deposits', '{}', $now, 'k');
+$s2s = Hooksig\sign('unknownpay-s2s', 's2s-secret', '{}', $now, null, 'POST', '/v1/deposits', 'k');
 $e = Hooksig\explain('unknownpay-s2s', ["s2s-secret\r\n"], $s2s, '{}', ['now' => $now, 'method' => 'POST', 'pathAndQuery' => '/v1/deposits']);
 check(array_column($e['findings'], 'code') === ['SECRET_WHITESPACE'], 'explain signed request: ' . json_encode($e));
 $e = Hooksig\explain('github', [], [], '');

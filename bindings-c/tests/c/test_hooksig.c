@@ -51,24 +51,37 @@ static const char *K2P_BODY =
     "\"currency\":\"MXN\"}}";
 static const char *K2P_SIG = "t=1714672890,v1=a3358290a40070ebb06ce96de8320ecdc55740a52fd9cf2f9f34ae28f3ad33e1";
 
+#define TEXT(s) (s), strlen(s)
+#define NO_LINE NULL, 0, NULL, 0
+
+static hooksig_verifier *verifier(const char *profile, const char *secret, const hooksig_window *window) {
+    hooksig_bytes secrets[] = {{BYTES(secret)}};
+    hooksig_verifier *v = NULL;
+    CHECK_RC(hooksig_verifier_new(TEXT(profile), secrets, 1, window, &v), HOOKSIG_RESULT_OK);
+    return v;
+}
+
 static void test_real_and_tampered(void) {
     hooksig_bytes secrets[] = {{BYTES("an-old-secret")}, {BYTES(K2P_SECRET)}};
-    hooksig_tolerance window = hooksig_tolerance_default();
-    CHECK(window.past == 300 && window.future == 300 && !window.disabled);
     hooksig_verifier *v = NULL;
-    CHECK_RC(hooksig_verifier_new("key2pay", 7, secrets, 2, &window, &v), HOOKSIG_RESULT_OK);
-    CHECK(v != NULL);
+    CHECK_RC(hooksig_verifier_new("key2pay", 7, secrets, 2, NULL, &v), HOOKSIG_RESULT_OK); /* NULL: default window */
+    CHECK(v != NULL && strcmp(hooksig_verifier_scheme(v), "key2pay") == 0);
 
     hooksig_header headers[] = {header("x-key2pay-signature", K2P_SIG), header("X-Key2Pay-Event", "payment.completed"),
                                 header("HTTP_X_KEY2PAY_DELIVERY", "dlv_1zP9e")};
     hooksig_verified out;
     memset(&out, 0, sizeof out);
-    CHECK_RC(hooksig_verifier_verify(v, headers, 3, BYTES(K2P_BODY), 1714672900, &out), HOOKSIG_RESULT_OK);
+    CHECK_RC(hooksig_verifier_verify(v, headers, 3, TEXT(K2P_BODY), NO_LINE, 1714672900, &out), HOOKSIG_RESULT_OK);
     CHECK(out.secret_index == 1);
     CHECK(out.has_timestamp && out.timestamp == 1714672890);
     CHECK(out.id_len == 9 && memcmp(out.id, "dlv_1zP9e", 9) == 0);
     CHECK(out.id == headers[2].value); /* the id points into the caller's header value */
     CHECK(strcmp(out.scheme, "key2pay") == 0);
+    /* A request line is ignored by profiles that do not sign one; half a line is refused. */
+    CHECK_RC(hooksig_verifier_verify(v, headers, 3, TEXT(K2P_BODY), "POST", 4, "/", 1, 1714672900, &out),
+             HOOKSIG_RESULT_OK);
+    CHECK_RC(hooksig_verifier_verify(v, headers, 3, TEXT(K2P_BODY), "POST", 4, NULL, 0, 1714672900, &out),
+             HOOKSIG_RESULT_INVALID_ARGUMENT);
 
     /* Tampered body, stale and future clocks: rejected, and `out` left untouched. */
     char tampered[256];
@@ -81,170 +94,238 @@ static void test_real_and_tampered(void) {
     hooksig_verified untouched;
     memset(&untouched, 0xAB, sizeof untouched);
     hooksig_verified copy = untouched;
-    CHECK_RC(hooksig_verifier_verify(v, headers, 3, BYTES(tampered), 1714672900, &untouched),
+    CHECK_RC(hooksig_verifier_verify(v, headers, 3, TEXT(tampered), NO_LINE, 1714672900, &untouched),
              HOOKSIG_RESULT_SIGNATURE_MISMATCH);
     CHECK(memcmp(&untouched, &copy, sizeof copy) == 0);
-    CHECK_RC(hooksig_verifier_verify(v, headers, 3, BYTES(K2P_BODY), 1714672890 + 301, &out),
+    CHECK_RC(hooksig_verifier_verify(v, headers, 3, TEXT(K2P_BODY), NO_LINE, 1714672890 + 301, &out),
              HOOKSIG_RESULT_TIMESTAMP_TOO_OLD);
-    CHECK_RC(hooksig_verifier_verify(v, headers, 3, BYTES(K2P_BODY), 1714672890 - 301, &out),
+    CHECK_RC(hooksig_verifier_verify(v, headers, 3, TEXT(K2P_BODY), NO_LINE, 1714672890 - 301, &out),
              HOOKSIG_RESULT_TIMESTAMP_IN_FUTURE);
-    /* The system clock is years after the delivery. */
-    CHECK_RC(hooksig_verifier_verify_now(v, headers, 3, BYTES(K2P_BODY), &out), HOOKSIG_RESULT_TIMESTAMP_TOO_OLD);
-    CHECK_RC(hooksig_verifier_verify(v, headers + 1, 2, BYTES(K2P_BODY), 1714672900, &out),
+    CHECK_RC(hooksig_verifier_verify(v, headers + 1, 2, TEXT(K2P_BODY), NO_LINE, 1714672900, &out),
              HOOKSIG_RESULT_MISSING_HEADER);
     hooksig_header junk[] = {header("X-Key2Pay-Signature", "t=17146x2890,v1=zz")};
-    CHECK_RC(hooksig_verifier_verify(v, junk, 1, BYTES(K2P_BODY), 1714672900, &out), HOOKSIG_RESULT_MALFORMED_HEADER);
-    /* verify_request is only for request-signing profiles. */
-    CHECK_RC(hooksig_verifier_verify_request(v, headers, 3, BYTES(K2P_BODY), "POST", 4, "/", 1, 1714672900, &out),
-             HOOKSIG_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(hooksig_verifier_verify(v, junk, 1, TEXT(K2P_BODY), NO_LINE, 1714672900, &out),
+             HOOKSIG_RESULT_MALFORMED_HEADER);
     hooksig_verifier_free(v);
 
-    /* One-shot, Stripe: the fake v0 never counts, the real v1 does. */
-    hooksig_bytes stripe_secret[] = {{BYTES(STRIPE_SECRET)}};
+    /* Stripe: the fake v0 never counts, the real v1 does. */
+    v = verifier("stripe", STRIPE_SECRET, NULL);
     hooksig_header stripe[] = {header("Stripe-Signature", STRIPE_SIG)};
-    CHECK_RC(hooksig_verify("stripe", 6, stripe_secret, 1, stripe, 1, BYTES(STRIPE_BODY), 1700000000, &out),
-             HOOKSIG_RESULT_OK);
+    CHECK_RC(hooksig_verifier_verify(v, stripe, 1, TEXT(STRIPE_BODY), NO_LINE, 1700000000, &out), HOOKSIG_RESULT_OK);
     CHECK(strcmp(out.scheme, "stripe") == 0 && out.id == NULL && out.id_len == 0);
-    CHECK_RC(hooksig_verify("stripe", 6, stripe_secret, 1, stripe, 1, BYTES("{}"), 1700000000, &out),
+    CHECK_RC(hooksig_verifier_verify(v, stripe, 1, TEXT("{}"), NO_LINE, 1700000000, &out),
              HOOKSIG_RESULT_SIGNATURE_MISMATCH);
+    hooksig_verifier_free(v);
+}
+
+/* Window options are passed as given; the core refuses what is not a sane number of seconds. */
+static void test_window_options(void) {
+    const hooksig_window_arg absent = {HOOKSIG_WINDOW_KIND_ABSENT, 0, 0.0};
+    const hooksig_window_arg bad[] = {
+        {HOOKSIG_WINDOW_KIND_INT, -1, 0.0},        /* -1 */
+        {HOOKSIG_WINDOW_KIND_FLOAT, 0, 1.5},       /* 1.5 */
+        {HOOKSIG_WINDOW_KIND_INVALID, 300, 0.0},   /* "300" */
+        {HOOKSIG_WINDOW_KIND_INVALID, 1, 0.0},     /* true */
+        {HOOKSIG_WINDOW_KIND_INT, INT64_MAX, 0.0}, /* huge */
+        {HOOKSIG_WINDOW_KIND_FLOAT, 0, 1e30},      /* 10**30 */
+        {99, 300, 0.0},                            /* not a kind */
+    };
+    hooksig_bytes secrets[] = {{BYTES("s")}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        for (int side = 0; side < 3; side++) {
+            hooksig_window window = {absent, absent, absent};
+            *(side == 0 ? &window.tolerance : side == 1 ? &window.past : &window.future) = bad[i];
+            hooksig_verifier *v = NULL;
+            CHECK_RC(hooksig_verifier_new("stripe", 6, secrets, 1, &window, &v), HOOKSIG_RESULT_INVALID_ARGUMENT);
+            CHECK(v == NULL);
+        }
+    }
+    /* A Stripe delivery signed in 2001 is stale, and tolerance -1 never makes it acceptable. */
+    uint8_t buf[256];
+    size_t needed = 0;
+    hooksig_signed_headers sh;
+    hooksig_sign_options at_2001 = {true, 1000000000, {NULL, 0}, {NULL, 0}, {NULL, 0}, {NULL, 0}};
+    CHECK_RC(hooksig_sign(TEXT("stripe"), TEXT(STRIPE_SECRET), TEXT("{}"), &at_2001, buf, sizeof buf, &needed, &sh),
+             HOOKSIG_RESULT_OK);
+    hooksig_verified out;
+    hooksig_verifier *v = verifier("stripe", STRIPE_SECRET, NULL);
+    CHECK_RC(hooksig_verifier_verify(v, sh.headers, sh.len, TEXT("{}"), NO_LINE, 1700000000, &out),
+             HOOKSIG_RESULT_TIMESTAMP_TOO_OLD);
+    hooksig_verifier_free(v);
+    hooksig_window minus_one = {{HOOKSIG_WINDOW_KIND_INT, -1, 0.0}, absent, absent};
+    CHECK_RC(hooksig_verifier_new("stripe", 6, secrets, 1, &minus_one, &v), HOOKSIG_RESULT_INVALID_ARGUMENT);
+    /* Accepted: a whole float, a disabled window, one side overridden. */
+    hooksig_window whole = {{HOOKSIG_WINDOW_KIND_FLOAT, 0, 60.0}, absent, absent};
+    hooksig_window disabled = {{HOOKSIG_WINDOW_KIND_NULL, 0, 0.0}, absent, absent};
+    hooksig_window future_10 = {absent, absent, {HOOKSIG_WINDOW_KIND_INT, 10, 0.0}};
+    hooksig_window *windows[] = {&whole, &disabled, &future_10};
+    uint64_t nows[] = {1000000000 + 60, 1700000000, 1000000000 + 300};
+    for (size_t i = 0; i < 3; i++) {
+        v = verifier("stripe", STRIPE_SECRET, windows[i]);
+        CHECK_RC(hooksig_verifier_verify(v, sh.headers, sh.len, TEXT("{}"), NO_LINE, nows[i], &out), HOOKSIG_RESULT_OK);
+        CHECK_RC(hooksig_verifier_verify(v, sh.headers, sh.len, TEXT("{}"), NO_LINE, 1000000000 - 61, &out),
+                 i == 1 ? HOOKSIG_RESULT_OK : HOOKSIG_RESULT_TIMESTAMP_IN_FUTURE);
+        hooksig_verifier_free(v);
+    }
+    hooksig_window contradictory = {{HOOKSIG_WINDOW_KIND_NULL, 0, 0.0}, {HOOKSIG_WINDOW_KIND_INT, 5, 0.0}, absent};
+    CHECK_RC(hooksig_verifier_new("stripe", 6, secrets, 1, &contradictory, &v), HOOKSIG_RESULT_INVALID_ARGUMENT);
 }
 
 static void test_sign_round_trip(void) {
     const char *body = "{\"amount\":100}";
     size_t needed = 0;
     hooksig_signed_headers signed_headers;
+    hooksig_sign_options options = {true, 1700000000, {NULL, 0}, {NULL, 0}, {NULL, 0}, {NULL, 0}};
     /* Size query, then one byte short, then exactly right. */
-    CHECK_RC(hooksig_sign("stripe", 6, BYTES(STRIPE_SECRET), BYTES(body), true, 1700000000, NULL, 0, NULL, 0, &needed,
-                          &signed_headers),
+    CHECK_RC(hooksig_sign(TEXT("stripe"), TEXT(STRIPE_SECRET), TEXT(body), &options, NULL, 0, &needed, &signed_headers),
              HOOKSIG_RESULT_BUFFER_TOO_SMALL);
     CHECK(needed == strlen("Stripe-Signature") + 1 + strlen("t=1700000000,v1=") + 64 + 1);
     uint8_t buf[256];
-    CHECK_RC(hooksig_sign("stripe", 6, BYTES(STRIPE_SECRET), BYTES(body), true, 1700000000, NULL, 0, buf, needed - 1,
-                          &needed, &signed_headers),
+    CHECK_RC(hooksig_sign(TEXT("stripe"), TEXT(STRIPE_SECRET), TEXT(body), &options, buf, needed - 1, &needed,
+                          &signed_headers),
              HOOKSIG_RESULT_BUFFER_TOO_SMALL);
-    CHECK_RC(hooksig_sign("stripe", 6, BYTES(STRIPE_SECRET), BYTES(body), true, 1700000000, NULL, 0, buf, needed,
-                          &needed, &signed_headers),
+    CHECK_RC(hooksig_sign(TEXT("stripe"), TEXT(STRIPE_SECRET), TEXT(body), &options, buf, needed, &needed,
+                          &signed_headers),
              HOOKSIG_RESULT_OK);
     CHECK(signed_headers.len == 1);
     CHECK(strcmp((const char *)signed_headers.headers[0].name, "Stripe-Signature") == 0);
-
-    hooksig_bytes secrets[] = {{BYTES(STRIPE_SECRET)}};
     hooksig_verified out;
-    CHECK_RC(hooksig_verify("stripe", 6, secrets, 1, signed_headers.headers, signed_headers.len, BYTES(body),
-                            1700000000, &out),
+    hooksig_verifier *v = verifier("stripe", STRIPE_SECRET, NULL);
+    CHECK_RC(hooksig_verifier_verify(v, signed_headers.headers, signed_headers.len, TEXT(body), NO_LINE, 1700000000,
+                                     &out),
              HOOKSIG_RESULT_OK);
     CHECK(out.timestamp == 1700000000);
+    hooksig_verifier_free(v);
 
-    /* S2S request signing and verification. */
+    /* S2S request signing (key id and idempotency key) and verification through the same two functions. */
     hooksig_signed_headers req;
     uint8_t rbuf[512];
-    CHECK_RC(hooksig_sign_request(BYTES("s2s-secret"), "POST", 4, "/v1/payouts?x=1", 15, BYTES(body), 1700000000,
-                                  "key_1", 5, rbuf, sizeof rbuf, &needed, &req),
+    hooksig_sign_options s2s = {true, 1700000000, {BYTES("idem-7")}, {BYTES("POST")}, {BYTES("/v1/payouts?x=1")},
+                                {BYTES("key_1")}};
+    CHECK_RC(hooksig_sign(TEXT("unknownpay-s2s"), TEXT("s2s-secret"), TEXT(body), &s2s, rbuf, sizeof rbuf, &needed,
+                          &req),
              HOOKSIG_RESULT_OK);
-    CHECK(req.len == 3);
-    hooksig_bytes s2s_secret[] = {{BYTES("s2s-secret")}};
-    hooksig_tolerance window = hooksig_tolerance_default();
-    hooksig_verifier *v = NULL;
-    CHECK_RC(hooksig_verifier_new("unknownpay-s2s", 14, s2s_secret, 1, &window, &v), HOOKSIG_RESULT_OK);
-    CHECK_RC(hooksig_verifier_verify_request(v, req.headers, req.len, BYTES(body), "POST", 4, "/v1/payouts?x=1", 15,
-                                             1700000010, &out),
+    CHECK(req.len == 4);
+    v = verifier("unknownpay-s2s", "s2s-secret", NULL);
+    CHECK_RC(hooksig_verifier_verify(v, req.headers, req.len, TEXT(body), "POST", 4, "/v1/payouts?x=1", 15,
+                                     1700000010, &out),
              HOOKSIG_RESULT_OK);
-    CHECK_RC(hooksig_verifier_verify_request(v, req.headers, req.len, BYTES(body), "POST", 4, "/v1/payouts?x=2", 15,
-                                             1700000010, &out),
+    CHECK(out.id_len == 6 && memcmp(out.id, "idem-7", 6) == 0);
+    CHECK_RC(hooksig_verifier_verify(v, req.headers, req.len, TEXT(body), "POST", 4, "/v1/payouts?x=2", 15,
+                                     1700000010, &out),
              HOOKSIG_RESULT_SIGNATURE_MISMATCH);
+    CHECK_RC(hooksig_verifier_verify(v, req.headers, req.len, TEXT(body), NO_LINE, 1700000010, &out),
+             HOOKSIG_RESULT_INVALID_ARGUMENT); /* s2s needs the request line */
     hooksig_verifier_free(v);
+    hooksig_sign_options key_for_github = {false, 0, {NULL, 0}, {NULL, 0}, {NULL, 0}, {BYTES("k")}};
+    CHECK_RC(hooksig_sign(TEXT("github"), TEXT("s"), TEXT("b"), &key_for_github, rbuf, sizeof rbuf, &needed, &req),
+             HOOKSIG_RESULT_INVALID_ARGUMENT);
+
+    /* The id (and the secret) may lie inside the output buffer: read before the buffer is written. */
+    uint8_t shared[256];
+    memset(shared, 0, sizeof shared);
+    memcpy(shared, "secret-in-buf", 13);
+    memcpy(shared + 20, "delivery-in-buf", 15);
+    hooksig_sign_options inside = {false, 0, {shared + 20, 15}, {NULL, 0}, {NULL, 0}, {NULL, 0}};
+    CHECK_RC(hooksig_sign(TEXT("github"), (const char *)shared, 13, TEXT("b"), &inside, shared, sizeof shared, &needed,
+                          &req),
+             HOOKSIG_RESULT_OK);
+    hooksig_sign_options apart = {false, 0, {BYTES("delivery-in-buf")}, {NULL, 0}, {NULL, 0}, {NULL, 0}};
+    hooksig_signed_headers expected;
+    CHECK_RC(hooksig_sign(TEXT("github"), TEXT("secret-in-buf"), TEXT("b"), &apart, rbuf, sizeof rbuf, &needed,
+                          &expected),
+             HOOKSIG_RESULT_OK);
+    CHECK(req.len == 2 && expected.len == 2 && memcmp(shared, rbuf, needed) == 0);
+    CHECK(strcmp((const char *)req.headers[1].value, "delivery-in-buf") == 0);
 }
 
 static void test_nulls_and_junk(void) {
     hooksig_bytes secrets[] = {{BYTES("s")}};
-    hooksig_tolerance window = hooksig_tolerance_default();
     hooksig_verifier *v = NULL;
     hooksig_verified out;
     hooksig_header h[] = {header("X-Hub-Signature-256", "sha256=00")};
 
-    CHECK_RC(hooksig_verifier_new(NULL, 6, secrets, 1, &window, &v), HOOKSIG_RESULT_NULL_ARGUMENT);
-    CHECK_RC(hooksig_verifier_new("github", 6, NULL, 1, &window, &v), HOOKSIG_RESULT_NULL_ARGUMENT);
-    CHECK_RC(hooksig_verifier_new("github", 6, secrets, 1, NULL, &v), HOOKSIG_RESULT_NULL_ARGUMENT);
-    CHECK_RC(hooksig_verifier_new("github", 6, secrets, 1, &window, NULL), HOOKSIG_RESULT_NULL_ARGUMENT);
+    CHECK_RC(hooksig_verifier_new(NULL, 6, secrets, 1, NULL, &v), HOOKSIG_RESULT_NULL_ARGUMENT);
+    CHECK_RC(hooksig_verifier_new("github", 6, NULL, 1, NULL, &v), HOOKSIG_RESULT_NULL_ARGUMENT);
+    CHECK_RC(hooksig_verifier_new("github", 6, secrets, 1, NULL, NULL), HOOKSIG_RESULT_NULL_ARGUMENT);
     hooksig_bytes null_secret[] = {{NULL, 4}};
-    CHECK_RC(hooksig_verifier_new("github", 6, null_secret, 1, &window, &v), HOOKSIG_RESULT_NULL_ARGUMENT);
+    CHECK_RC(hooksig_verifier_new("github", 6, null_secret, 1, NULL, &v), HOOKSIG_RESULT_NULL_ARGUMENT);
     CHECK(v == NULL); /* nothing written on failure */
-    CHECK_RC(hooksig_verifier_new("github", 6, secrets, 0, &window, &v), HOOKSIG_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(hooksig_verifier_new("github", 6, secrets, 0, NULL, &v), HOOKSIG_RESULT_INVALID_ARGUMENT);
     hooksig_bytes empty_secret[] = {{NULL, 0}};
-    CHECK_RC(hooksig_verifier_new("github", 6, empty_secret, 1, &window, &v), HOOKSIG_RESULT_INVALID_SECRET);
-    CHECK_RC(hooksig_verifier_new("no-such-provider", 16, secrets, 1, &window, &v), HOOKSIG_RESULT_INVALID_ARGUMENT);
-    CHECK_RC(hooksig_verifier_new("\xff\xfe", 2, secrets, 1, &window, &v), HOOKSIG_RESULT_INVALID_ARGUMENT);
-    hooksig_tolerance from_options;
-    CHECK_RC(hooksig_tolerance_from_options(true, 300, false, 0, true, 15, &from_options), HOOKSIG_RESULT_OK);
-    CHECK(!from_options.disabled && from_options.past == 300 && from_options.future == 15);
-    CHECK_RC(hooksig_tolerance_from_options(false, 0, false, 0, false, 0, &from_options), HOOKSIG_RESULT_OK);
-    CHECK(from_options.disabled);
-    CHECK_RC(hooksig_tolerance_from_options(false, 0, true, 0, false, 0, &from_options),
-             HOOKSIG_RESULT_INVALID_ARGUMENT);
-    CHECK_RC(hooksig_tolerance_from_options(true, 300, false, 0, false, 0, NULL), HOOKSIG_RESULT_NULL_ARGUMENT);
-    hooksig_tolerance contradictory = {true, 5, 0};
-    CHECK_RC(hooksig_verifier_new("github", 6, secrets, 1, &contradictory, &v), HOOKSIG_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(hooksig_verifier_new("github", 6, empty_secret, 1, NULL, &v), HOOKSIG_RESULT_INVALID_SECRET);
+    CHECK_RC(hooksig_verifier_new("no-such-provider", 16, secrets, 1, NULL, &v), HOOKSIG_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(hooksig_verifier_new("\xff\xfe", 2, secrets, 1, NULL, &v), HOOKSIG_RESULT_INVALID_ARGUMENT);
     hooksig_bytes nine[9];
     for (size_t i = 0; i < 9; i++) {
         nine[i] = secrets[0];
     }
-    CHECK_RC(hooksig_verifier_new("github", 6, nine, 9, &window, &v), HOOKSIG_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(hooksig_verifier_new("github", 6, nine, 9, NULL, &v), HOOKSIG_RESULT_INVALID_ARGUMENT);
     CHECK(v == NULL);
 
-    CHECK_RC(hooksig_verifier_new("github", 6, secrets, 1, &window, &v), HOOKSIG_RESULT_OK);
-    CHECK_RC(hooksig_verifier_verify(NULL, h, 1, BYTES("x"), 0, &out), HOOKSIG_RESULT_NULL_ARGUMENT);
-    CHECK_RC(hooksig_verifier_verify(v, NULL, 1, BYTES("x"), 0, &out), HOOKSIG_RESULT_NULL_ARGUMENT);
-    CHECK_RC(hooksig_verifier_verify(v, h, 1, NULL, 1, 0, &out), HOOKSIG_RESULT_NULL_ARGUMENT);
-    CHECK_RC(hooksig_verifier_verify(v, h, 1, BYTES("x"), 0, NULL), HOOKSIG_RESULT_NULL_ARGUMENT);
+    CHECK_RC(hooksig_verifier_new("github", 6, secrets, 1, NULL, &v), HOOKSIG_RESULT_OK);
+    CHECK_RC(hooksig_verifier_verify(NULL, h, 1, TEXT("x"), NO_LINE, 0, &out), HOOKSIG_RESULT_NULL_ARGUMENT);
+    CHECK_RC(hooksig_verifier_verify(v, NULL, 1, TEXT("x"), NO_LINE, 0, &out), HOOKSIG_RESULT_NULL_ARGUMENT);
+    CHECK_RC(hooksig_verifier_verify(v, h, 1, NULL, 1, NO_LINE, 0, &out), HOOKSIG_RESULT_NULL_ARGUMENT);
+    CHECK_RC(hooksig_verifier_verify(v, h, 1, TEXT("x"), NO_LINE, 0, NULL), HOOKSIG_RESULT_NULL_ARGUMENT);
+    CHECK_RC(hooksig_verifier_verify(v, h, 1, TEXT("x"), NULL, 4, "/", 1, 0, &out), HOOKSIG_RESULT_NULL_ARGUMENT);
     hooksig_header null_value[] = {{(const uint8_t *)"X-Hub-Signature-256", 19, NULL, 7}};
-    CHECK_RC(hooksig_verifier_verify(v, null_value, 1, BYTES("x"), 0, &out), HOOKSIG_RESULT_NULL_ARGUMENT);
+    CHECK_RC(hooksig_verifier_verify(v, null_value, 1, TEXT("x"), NO_LINE, 0, &out), HOOKSIG_RESULT_NULL_ARGUMENT);
     /* NULL with length 0 is an empty body / no headers. */
-    CHECK_RC(hooksig_verifier_verify(v, NULL, 0, NULL, 0, 0, &out), HOOKSIG_RESULT_MISSING_HEADER);
-    CHECK_RC(hooksig_verifier_verify(v, h, 1, NULL, 0, 0, &out), HOOKSIG_RESULT_NO_SIGNATURE);
+    CHECK_RC(hooksig_verifier_verify(v, NULL, 0, NULL, 0, NO_LINE, 0, &out), HOOKSIG_RESULT_MISSING_HEADER);
+    CHECK_RC(hooksig_verifier_verify(v, h, 1, NULL, 0, NO_LINE, 0, &out), HOOKSIG_RESULT_NO_SIGNATURE);
     /* Junk bytes everywhere: a code, never a crash. */
     uint8_t junk[300];
     for (size_t i = 0; i < sizeof junk; i++) {
         junk[i] = (uint8_t)(i * 37 + 11);
     }
+    const char *j = (const char *)junk;
     hooksig_header junk_headers[] = {{junk, 19, junk + 19, 200}, {junk, 0, junk, 0}, {junk + 3, 50, junk, 300}};
-    hooksig_result rc = hooksig_verifier_verify(v, junk_headers, 3, junk, sizeof junk, 0, &out);
-    CHECK(rc == HOOKSIG_RESULT_MISSING_HEADER);
+    CHECK_RC(hooksig_verifier_verify(v, junk_headers, 3, j, sizeof junk, NO_LINE, 0, &out),
+             HOOKSIG_RESULT_MISSING_HEADER);
     hooksig_header sig_junk[] = {{(const uint8_t *)"x-hub-signature-256", 19, junk, sizeof junk}};
-    rc = hooksig_verifier_verify(v, sig_junk, 1, junk, sizeof junk, 0, &out);
-    CHECK(rc == HOOKSIG_RESULT_NO_SIGNATURE);
-    CHECK_RC(hooksig_verifier_verify_request(v, h, 1, BYTES("x"), NULL, 4, "/", 1, 0, &out),
-             HOOKSIG_RESULT_NULL_ARGUMENT);
+    CHECK_RC(hooksig_verifier_verify(v, sig_junk, 1, j, sizeof junk, j, 5, j, 7, 0, &out),
+             HOOKSIG_RESULT_INVALID_ARGUMENT); /* a request line of junk bytes */
+    CHECK_RC(hooksig_verifier_verify(v, sig_junk, 1, j, sizeof junk, NO_LINE, 0, &out), HOOKSIG_RESULT_NO_SIGNATURE);
     hooksig_verifier_free(v);
     hooksig_verifier_free(NULL); /* a no-op */
+    CHECK(strcmp(hooksig_verifier_scheme(NULL), "") == 0);
 
     size_t needed = 0;
     hooksig_signed_headers sh;
     uint8_t buf[256];
-    CHECK_RC(hooksig_sign("github", 6, BYTES("s"), BYTES("b"), false, 0, NULL, 0, buf, sizeof buf, NULL, &sh),
+    hooksig_sign_options none = {false, 0, {NULL, 0}, {NULL, 0}, {NULL, 0}, {NULL, 0}};
+    hooksig_sign_options null_id = {false, 0, {NULL, 3}, {NULL, 0}, {NULL, 0}, {NULL, 0}};
+    CHECK_RC(hooksig_sign(TEXT("github"), TEXT("s"), TEXT("b"), NULL, buf, sizeof buf, NULL, &sh),
              HOOKSIG_RESULT_NULL_ARGUMENT);
-    CHECK_RC(hooksig_sign("github", 6, BYTES("s"), BYTES("b"), false, 0, NULL, 0, buf, sizeof buf, &needed, NULL),
+    CHECK_RC(hooksig_sign(TEXT("github"), TEXT("s"), TEXT("b"), &none, buf, sizeof buf, &needed, NULL),
              HOOKSIG_RESULT_NULL_ARGUMENT);
-    CHECK_RC(hooksig_sign("github", 6, BYTES("s"), BYTES("b"), false, 0, NULL, 0, NULL, 500, &needed, &sh),
+    /* A NULL buffer that claims room: NULL_ARGUMENT, with the size written all the same. */
+    needed = 0;
+    CHECK_RC(hooksig_sign(TEXT("github"), TEXT("s"), TEXT("b"), NULL, NULL, 500, &needed, &sh),
              HOOKSIG_RESULT_NULL_ARGUMENT);
-    CHECK_RC(hooksig_sign("github", 6, BYTES("s"), BYTES("b"), false, 0, NULL, 3, buf, sizeof buf, &needed, &sh),
+    CHECK(needed == strlen("X-Hub-Signature-256") + 1 + strlen("sha256=") + 64 + 1);
+    CHECK_RC(hooksig_sign(TEXT("github"), TEXT("s"), TEXT("b"), &null_id, buf, sizeof buf, &needed, &sh),
              HOOKSIG_RESULT_NULL_ARGUMENT);
-    CHECK_RC(hooksig_sign("stripe", 6, BYTES("s"), BYTES("b"), false, 0, NULL, 0, buf, sizeof buf, &needed, &sh),
+    CHECK_RC(hooksig_sign(TEXT("stripe"), TEXT("s"), TEXT("b"), NULL, buf, sizeof buf, &needed, &sh),
              HOOKSIG_RESULT_INVALID_ARGUMENT); /* Stripe needs a timestamp */
-    CHECK_RC(hooksig_sign("github", 6, NULL, 0, BYTES("b"), false, 0, NULL, 0, buf, sizeof buf, &needed, &sh),
+    CHECK_RC(hooksig_sign(TEXT("github"), NULL, 0, TEXT("b"), NULL, buf, sizeof buf, &needed, &sh),
              HOOKSIG_RESULT_INVALID_SECRET);
-    CHECK_RC(hooksig_sign_request(BYTES("s"), "BAD METHOD", 10, "/", 1, NULL, 0, 1, NULL, 0, buf, sizeof buf, &needed,
-                                  &sh),
+    hooksig_sign_options bad_method = {true, 1, {NULL, 0}, {BYTES("BAD METHOD")}, {BYTES("/")}, {NULL, 0}};
+    CHECK_RC(hooksig_sign(TEXT("unknownpay-s2s"), TEXT("s"), NULL, 0, &bad_method, buf, sizeof buf, &needed, &sh),
              HOOKSIG_RESULT_INVALID_ARGUMENT);
 
     /* Result names and messages: static strings for every value, even junk. */
     CHECK(strcmp(hooksig_result_code(HOOKSIG_RESULT_OK), "OK") == 0);
     CHECK(strcmp(hooksig_result_code(HOOKSIG_RESULT_SIGNATURE_MISMATCH), "SIGNATURE_MISMATCH") == 0);
-    CHECK(strcmp(hooksig_result_code(HOOKSIG_RESULT_PANIC), "PANIC") == 0);
+    CHECK(strcmp(hooksig_result_code(HOOKSIG_RESULT_INTERNAL), "INTERNAL") == 0);
+    CHECK(strcmp(hooksig_result_code(102), "UNKNOWN") == 0); /* the retired PANIC */
     CHECK(strcmp(hooksig_result_code(12345), "UNKNOWN") == 0);
     CHECK(strlen(hooksig_result_message(HOOKSIG_RESULT_MALFORMED_BODY)) > 10);
     CHECK(hooksig_result_http_status(HOOKSIG_RESULT_OK) == 200);
     CHECK(hooksig_result_http_status(HOOKSIG_RESULT_TIMESTAMP_TOO_OLD) == 401);
     CHECK(hooksig_result_http_status(HOOKSIG_RESULT_MISSING_HEADER) == 400);
+    CHECK(hooksig_result_http_status(HOOKSIG_RESULT_INTERNAL) == 500);
     CHECK(strlen(hooksig_version()) >= 5);
 }
 
@@ -252,20 +333,25 @@ static void test_nulls_and_junk(void) {
 static void test_explain(void) {
     hooksig_bytes secrets[] = {{BYTES("an-old-secret")}, {BYTES("whsec_k2p_test_secret\n")}};
     hooksig_header headers[] = {header("X-Key2Pay-Signature", K2P_SIG)};
-    hooksig_tolerance window = hooksig_tolerance_default();
+    hooksig_explain_args args;
+    memset(&args, 0, sizeof args); /* all-zero: default window, no request line */
+    args.profile = (hooksig_bytes){BYTES("key2pay")};
+    args.secrets = secrets;
+    args.secrets_len = 2;
+    args.headers = headers;
+    args.headers_len = 1;
+    args.body = (hooksig_bytes){BYTES(K2P_BODY)};
+    args.now = 1714672890;
     size_t needed = 0;
-    hooksig_result verdict = HOOKSIG_RESULT_PANIC;
+    hooksig_result verdict = HOOKSIG_RESULT_INTERNAL;
     /* First call: no buffer, asks for the size (the verdict is already written). */
-    hooksig_result rc = hooksig_explain("key2pay", 7, secrets, 2, &window, headers, 1, BYTES(K2P_BODY),
-                                        NULL, 0, NULL, 0, true, 1714672890, NULL, 0, &needed, &verdict);
-    CHECK_RC(rc, HOOKSIG_RESULT_BUFFER_TOO_SMALL);
+    CHECK_RC(hooksig_explain(&args, NULL, 0, &needed, &verdict), HOOKSIG_RESULT_BUFFER_TOO_SMALL);
     char *json = malloc(needed);
     CHECK(json != NULL);
     if (json == NULL) {
         return;
     }
-    rc = hooksig_explain("key2pay", 7, secrets, 2, &window, headers, 1, BYTES(K2P_BODY),
-                         NULL, 0, NULL, 0, true, 1714672890, json, needed, &needed, &verdict);
+    hooksig_result rc = hooksig_explain(&args, json, needed, &needed, &verdict);
     if (rc == HOOKSIG_RESULT_OK && verdict != HOOKSIG_RESULT_OK) {
         /* {"verdict":"SIGNATURE_MISMATCH","secret_index":null,"findings":[{"code":"SECRET_WHITESPACE",…}]} */
         printf("rejected (%s), explanation: %s\n", hooksig_result_code(verdict), json);
@@ -278,26 +364,24 @@ static void test_explain(void) {
     CHECK(strstr(json, "\"fields\":{\"secret_index\":1}") != NULL);
     free(json);
 
-    /* The right secret: verdict OK, no findings. Junk: argument errors, outs untouched. */
-    char small[128];
+    /* The right secret: verdict OK, no findings. Junk: argument errors. */
+    char small[512];
     secrets[1] = (hooksig_bytes){BYTES(K2P_SECRET)};
-    CHECK_RC(hooksig_explain("key2pay", 7, secrets, 2, &window, headers, 1, BYTES(K2P_BODY), NULL, 0, NULL, 0,
-                             true, 1714672890, small, sizeof small, &needed, &verdict),
-             HOOKSIG_RESULT_OK);
+    CHECK_RC(hooksig_explain(&args, small, sizeof small, &needed, &verdict), HOOKSIG_RESULT_OK);
     CHECK_RC(verdict, HOOKSIG_RESULT_OK);
-    CHECK(strcmp(small, "{\"verdict\":\"OK\",\"secret_index\":1,\"findings\":[]}") == 0);
-    CHECK_RC(hooksig_explain("nope", 4, secrets, 2, &window, headers, 1, BYTES(K2P_BODY), NULL, 0, NULL, 0,
-                             true, 0, small, sizeof small, &needed, &verdict),
-             HOOKSIG_RESULT_INVALID_ARGUMENT);
-    CHECK_RC(hooksig_explain("key2pay", 7, secrets, 2, NULL, headers, 1, BYTES(K2P_BODY), NULL, 0, NULL, 0,
-                             true, 0, small, sizeof small, &needed, &verdict),
-             HOOKSIG_RESULT_NULL_ARGUMENT);
-    CHECK_RC(hooksig_explain("key2pay", 7, secrets, 2, &window, headers, 1, BYTES(K2P_BODY), "POST", 4, NULL, 0,
-                             true, 0, small, sizeof small, &needed, &verdict),
-             HOOKSIG_RESULT_INVALID_ARGUMENT);
-    CHECK_RC(hooksig_explain("key2pay", 7, secrets, 2, &window, headers, 1, BYTES(K2P_BODY), NULL, 0, NULL, 0,
-                             true, 0, small, 4, NULL, &verdict),
-             HOOKSIG_RESULT_NULL_ARGUMENT);
+    CHECK(strncmp(small, "{\"verdict\":\"OK\",\"secret_index\":1,", 33) == 0);
+    CHECK(strstr(small, "\"findings\":[]") != NULL);
+    hooksig_explain_args bad = args;
+    bad.profile = (hooksig_bytes){BYTES("nope")};
+    CHECK_RC(hooksig_explain(&bad, small, sizeof small, &needed, &verdict), HOOKSIG_RESULT_INVALID_ARGUMENT);
+    bad = args;
+    bad.window.tolerance = (hooksig_window_arg){HOOKSIG_WINDOW_KIND_INT, -1, 0.0};
+    CHECK_RC(hooksig_explain(&bad, small, sizeof small, &needed, &verdict), HOOKSIG_RESULT_INVALID_ARGUMENT);
+    bad = args;
+    bad.method = (hooksig_bytes){BYTES("POST")};
+    CHECK_RC(hooksig_explain(&bad, small, sizeof small, &needed, &verdict), HOOKSIG_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(hooksig_explain(NULL, small, sizeof small, &needed, &verdict), HOOKSIG_RESULT_NULL_ARGUMENT);
+    CHECK_RC(hooksig_explain(&args, small, 4, NULL, &verdict), HOOKSIG_RESULT_NULL_ARGUMENT);
 }
 
 /* Appends one length-prefixed field (u32 little-endian length, then the bytes) to a packed header string. */
@@ -309,16 +393,9 @@ static size_t pack_field(uint8_t *dst, size_t at, const char *bytes, size_t len)
     return at + 4 + len;
 }
 
-static void test_packed_and_wants_header(void) {
-    hooksig_bytes secrets[] = {{BYTES(K2P_SECRET)}};
-    hooksig_tolerance window = hooksig_tolerance_default();
-    hooksig_verifier *v = NULL;
-    CHECK_RC(hooksig_verifier_new("key2pay", 7, secrets, 1, &window, &v), HOOKSIG_RESULT_OK);
-    CHECK(hooksig_verifier_wants_header(v, "x-key2pay-signature", 19));
-    CHECK(hooksig_verifier_wants_header(v, "HTTP_X_KEY2PAY_DELIVERY", 23));
-    CHECK(!hooksig_verifier_wants_header(v, "Content-Type", 12));
-    CHECK(!hooksig_verifier_wants_header(NULL, "x-key2pay-signature", 19));
-    CHECK(!hooksig_verifier_wants_header(v, NULL, 19));
+/* PHP's fast path: packed headers in, one hooksig::compact number out, decoded with the exported constants. */
+static void test_compact_and_wants_headers(void) {
+    hooksig_verifier *v = verifier("key2pay", K2P_SECRET, NULL);
     /* Many names at once, NUL-separated: bit i for the i-th name. */
     const char names[] = "Content-Type\0x-key2pay-signature\0\0HTTP_X_KEY2PAY_DELIVERY\0X-Other";
     CHECK(hooksig_verifier_wants_headers(v, names, sizeof names - 1) == ((1u << 1) | (1u << 3)));
@@ -337,58 +414,43 @@ static void test_packed_and_wants_header(void) {
     len = pack_field(packed, len, K2P_SIG, strlen(K2P_SIG));
     size_t sig_end = len;
     len = pack_field(packed, len, "HTTP_X_KEY2PAY_DELIVERY", 23);
-    size_t id_at = len + 4;
     len = pack_field(packed, len, "dlv_1zP9e", 9);
     const char *p = (const char *)packed;
-    hooksig_verified out;
-    memset(&out, 0, sizeof out);
-    CHECK_RC(hooksig_verifier_verify_packed(v, p, len, K2P_BODY, strlen(K2P_BODY), 1714672900, &out),
-             HOOKSIG_RESULT_OK);
-    CHECK(out.secret_index == 0 && out.has_timestamp && out.timestamp == 1714672890);
-    CHECK(out.id == packed + id_at && out.id_len == 9); /* the id points into the packed string */
-    CHECK(strcmp(out.scheme, "key2pay") == 0);
-    CHECK_RC(hooksig_verifier_verify_packed(v, p, len, "{}", 2, 1714672900, &out), HOOKSIG_RESULT_SIGNATURE_MISMATCH);
+    int64_t index_mask = (1 << HOOKSIG_COMPACT_INDEX_BITS) - 1, id_mask = (1 << HOOKSIG_COMPACT_ID_BITS) - 1;
+    int64_t r = hooksig_verifier_verify_compact(v, p, len, TEXT(K2P_BODY), 1714672900);
+    CHECK(r >= 0 && (r & index_mask) == 0);
+    CHECK(((r >> HOOKSIG_COMPACT_ID_SHIFT) & id_mask) == 3); /* the id is the value of header 2 (+1) */
+    CHECK((r >> HOOKSIG_COMPACT_TIMESTAMP_SHIFT) == 1714672890 + 1);
+    r = hooksig_verifier_verify_compact(v, p, sig_end, TEXT(K2P_BODY), 1714672900);
+    CHECK(r >= 0 && ((r >> HOOKSIG_COMPACT_ID_SHIFT) & id_mask) == 0); /* no id sent */
+    CHECK(hooksig_verifier_verify_compact(v, p, len, TEXT("{}"), 1714672900) ==
+          -HOOKSIG_RESULT_SIGNATURE_MISMATCH);
     /* Every truncation is INVALID_ARGUMENT, except at a header boundary: fewer headers (the id is optional). */
     for (size_t cut = 1; cut < len; cut++) {
-        hooksig_result rc = hooksig_verifier_verify_packed(v, p, cut, K2P_BODY, strlen(K2P_BODY), 1714672900, &out);
-        CHECK(rc == (cut == sig_end ? HOOKSIG_RESULT_OK
-                     : cut == first_end ? HOOKSIG_RESULT_MISSING_HEADER
-                                        : HOOKSIG_RESULT_INVALID_ARGUMENT));
+        r = hooksig_verifier_verify_compact(v, p, cut, TEXT(K2P_BODY), 1714672900);
+        CHECK(r == (cut == sig_end     ? r & ~(id_mask << HOOKSIG_COMPACT_ID_SHIFT)
+                    : cut == first_end ? -HOOKSIG_RESULT_MISSING_HEADER
+                                       : -HOOKSIG_RESULT_INVALID_ARGUMENT));
     }
-    CHECK_RC(hooksig_verifier_verify_packed(v, NULL, 0, NULL, 0, 0, &out), HOOKSIG_RESULT_MISSING_HEADER);
-    CHECK_RC(hooksig_verifier_verify_packed(NULL, p, len, K2P_BODY, 1, 0, &out), HOOKSIG_RESULT_NULL_ARGUMENT);
-    CHECK_RC(hooksig_verifier_verify_packed(v, NULL, len, K2P_BODY, 1, 0, &out), HOOKSIG_RESULT_NULL_ARGUMENT);
-    CHECK_RC(hooksig_verifier_verify_packed(v, p, len, NULL, 1, 0, &out), HOOKSIG_RESULT_NULL_ARGUMENT);
-    CHECK_RC(hooksig_verifier_verify_packed(v, p, len, K2P_BODY, 1, 0, NULL), HOOKSIG_RESULT_NULL_ARGUMENT);
-    CHECK_RC(hooksig_verifier_verify_request_packed(v, p, len, K2P_BODY, 1, "POST", 4, "/", 1, 0, &out),
-             HOOKSIG_RESULT_INVALID_ARGUMENT); /* key2pay signs no request */
-    /* The same verification as one number: secret index, id offset and length in `packed`, timestamp + 1. */
-    int64_t r = hooksig_verifier_verify_packed_i64(v, p, len, K2P_BODY, strlen(K2P_BODY), 1714672900);
-    CHECK(r >= 0 && (r & 7) == 0 && ((r >> 3) & 0xFFFF) == (int64_t)id_at && ((r >> 19) & 0xFF) == 9);
-    CHECK((r >> 27) == 1714672890 + 1);
-    r = hooksig_verifier_verify_packed_i64(v, p, sig_end, K2P_BODY, strlen(K2P_BODY), 1714672900);
-    CHECK(r >= 0 && ((r >> 3) & 0xFFFF) == 0 && (r >> 27) == 1714672890 + 1); /* no id sent: offset 0 */
-    CHECK(hooksig_verifier_verify_packed_i64(v, p, len, "{}", 2, 1714672900) == -HOOKSIG_RESULT_SIGNATURE_MISMATCH);
-    CHECK(hooksig_verifier_verify_packed_i64(v, p, 3, K2P_BODY, 1, 0) == -HOOKSIG_RESULT_INVALID_ARGUMENT);
-    CHECK(hooksig_verifier_verify_packed_i64(NULL, p, len, K2P_BODY, 1, 0) == -HOOKSIG_RESULT_NULL_ARGUMENT);
-    CHECK(hooksig_verifier_verify_packed_i64(v, p, len, NULL, 1, 0) == -HOOKSIG_RESULT_NULL_ARGUMENT);
-    size_t scheme_len = 99;
-    const uint8_t *scheme = hooksig_verifier_scheme(v, &scheme_len);
-    CHECK(scheme != NULL && scheme_len == 7 && memcmp(scheme, "key2pay", 7) == 0);
-    CHECK(hooksig_verifier_scheme(NULL, &scheme_len) == NULL && scheme_len == 0);
-    CHECK(hooksig_verifier_scheme(v, NULL) != NULL);
-
-    CHECK_RC(hooksig_verifier_verify_request_packed(v, p, len, K2P_BODY, 1, NULL, 4, "/", 1, 0, &out),
-             HOOKSIG_RESULT_NULL_ARGUMENT);
+    CHECK(hooksig_verifier_verify_compact(v, NULL, 0, NULL, 0, 0) == -HOOKSIG_RESULT_MISSING_HEADER);
+    CHECK(hooksig_verifier_verify_compact(NULL, p, len, TEXT(K2P_BODY), 0) == -HOOKSIG_RESULT_NULL_ARGUMENT);
+    CHECK(hooksig_verifier_verify_compact(v, NULL, len, TEXT(K2P_BODY), 0) == -HOOKSIG_RESULT_NULL_ARGUMENT);
+    CHECK(hooksig_verifier_verify_compact(v, p, len, NULL, 1, 0) == -HOOKSIG_RESULT_NULL_ARGUMENT);
+    /* An id with spaces around it is trimmed by the core: not "that header's value", so not compact. */
+    len = pack_field(packed, sig_end, "HTTP_X_KEY2PAY_DELIVERY", 23);
+    len = pack_field(packed, len, " dlv_1zP9e", 10);
+    CHECK(hooksig_verifier_verify_compact(v, p, len, TEXT(K2P_BODY), 1714672900) ==
+          HOOKSIG_COMPACT_DOES_NOT_FIT);
     hooksig_verifier_free(v);
 }
 
 int main(void) {
     test_real_and_tampered();
+    test_window_options();
     test_sign_round_trip();
     test_nulls_and_junk();
     test_explain();
-    test_packed_and_wants_header();
+    test_compact_and_wants_headers();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
