@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 #include <time.h>
 
@@ -147,7 +148,8 @@ struct contestant {
 static int hooksig_call(const contestant *c, int s) {
   hooksig_verified out;
   const header_list *l = &c->headers[s];
-  enum hooksig_result r = hooksig_verifier_verify_now(c->verifier, l->h, l->n, bodies[s], SIZES[s], &out);
+  enum hooksig_result r = hooksig_verifier_verify(c->verifier, l->h, l->n, (const char *)bodies[s], SIZES[s], NULL, 0,
+                                                  NULL, 0, (uint64_t)time(NULL), &out);
   return r == HOOKSIG_RESULT_OK && out.secret_index == c->expect_index;
 }
 
@@ -203,8 +205,7 @@ static void add_hooksig(const char *profile, int two) {
   c->pair = c->note = "";
   char *s0 = secret(profile, 0), *s1 = secret(profile, 1);
   hooksig_bytes secrets[2] = {{(const uint8_t *)s0, strlen(s0)}, {(const uint8_t *)s1, strlen(s1)}};
-  hooksig_tolerance window = hooksig_tolerance_default();
-  if (hooksig_verifier_new(profile, strlen(profile), secrets, two ? 2 : 1, &window, &c->verifier) != HOOKSIG_RESULT_OK)
+  if (hooksig_verifier_new(profile, strlen(profile), secrets, two ? 2 : 1, NULL, &c->verifier) != HOOKSIG_RESULT_OK)
     die("hooksig_verifier_new");
   c->expect_index = two ? 1 : 0;
   for (int s = 0; s < NSIZES; s++) c->headers[s] = headers_for(profile, s, two ? 1 : 0);

@@ -12,11 +12,12 @@
 //! | bits | field |
 //! |---|---|
 //! | 0–2 ([`COMPACT_INDEX_BITS`]) | `secret_index` |
-//! | 3–7 ([`COMPACT_ID_SHIFT`], [`COMPACT_ID_BITS`]) | 0: no id; else 1 + the position, in the headers the caller passed, of the header whose value is the id |
+//! | 3–7 ([`COMPACT_ID_SHIFT`], [`COMPACT_ID_BITS`]) | 0: no id; else 1 + the position, in the headers the caller passed, of the header whose whole value is the id |
 //! | 8–52 ([`COMPACT_TIMESTAMP_SHIFT`]) | 0: no timestamp; else the timestamp + 1 |
 //!
 //! [`COMPACT_DOES_NOT_FIT`] (negative, outside the error range) means
-//! "verified, but not representable" (an id in header 32 or later): call the
+//! "verified, but not representable" (an id in header 32 or later, or an id
+//! that is only part of its header value, e.g. trimmed of spaces): call the
 //! full verify for the structured result.
 
 use crate::Error;
@@ -73,12 +74,12 @@ where
     let id = match verified.id {
         None => 0,
         Some(id) => {
-            // The id is a sub-slice of one header value: find which by address.
-            let at = id.as_ptr().addr();
+            // The id must be one whole header value (found by address), so
+            // that the caller can hand back its own string for it; an id the
+            // core trimmed out of a value does not fit.
             let position = headers.iter().position(|(_, value)| {
                 let value = value.as_ref();
-                let start = value.as_ptr().addr();
-                at >= start && at + id.len() <= start + value.len()
+                value.as_ptr().addr() == id.as_ptr().addr() && value.len() == id.len()
             })?;
             u64::try_from(position + 1).ok().filter(|p| *p < 1 << COMPACT_ID_BITS)?
         }
