@@ -22,6 +22,15 @@ use crate::mac::TAG_LEN;
 /// The domain-separation prefix (versioned: a change of derivation changes it).
 const DOMAIN: &[u8] = b"hooksig/replay-key/v1\0";
 
+/// The prefix of a claim's key in a shared store (Redis), the same in every
+/// language so that services written in different languages share claims:
+/// a claim is stored under `REPLAY_STORE_PREFIX` + the replay key's hex.
+pub const REPLAY_STORE_PREFIX: &str = "hooksig:replay:";
+
+/// How many unexpired claims an in-process store holds before it refuses new
+/// ones with `REPLAY_STORE_UNAVAILABLE` (it never forgets a live claim).
+pub const DEFAULT_STORE_CAPACITY: usize = 100_000;
+
 /// 32 bytes derived from the signed message; see the module documentation.
 #[derive(Copy, Clone, PartialEq, Eq, Hash)]
 pub struct ReplayKey([u8; TAG_LEN]);

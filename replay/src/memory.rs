@@ -12,7 +12,7 @@ use crate::{Claim, ClaimStore, Error, ReplayKey, TOKEN_LEN, checked_ttl};
 
 /// How many unexpired claims a [`MemoryStore`] holds by default (about
 /// 200 bytes each: some 20 MB when full).
-pub const DEFAULT_CAPACITY: usize = 100_000;
+pub const DEFAULT_CAPACITY: usize = hooksig::DEFAULT_STORE_CAPACITY;
 
 /// The time a [`MemoryStore`] expires claims by: milliseconds since any
 /// fixed origin, never going back.

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use crate::{Claim, ClaimStore, Error, ReplayKey, checked_ttl};
 
 /// The default key prefix: a claim is `hooksig:replay:<replay key hex>`.
-pub const DEFAULT_PREFIX: &str = "hooksig:replay:";
+pub const DEFAULT_PREFIX: &str = hooksig::REPLAY_STORE_PREFIX;
 
 /// The default connect, read and write timeout.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(1);
