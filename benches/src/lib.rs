@@ -4,7 +4,7 @@
 //! writes (`make bench` does it first), so every language verifies the very
 //! same bytes.
 
-use hooksig::{Error, Profile, sign};
+use hooksig::{Error, Profile, SignOptions, sign};
 
 /// The body sizes every benchmark uses: 300 B, 2 KiB, 64 KiB, 1 MiB.
 pub const SIZES: [usize; 4] = [300, 2 << 10, 64 << 10, 1 << 20];
@@ -94,7 +94,8 @@ pub fn case_at(profile: &str, size: usize, signer: usize, timestamp: u64) -> Res
     let secret = secrets(profile).get(signer).copied().ok_or(Error::InvalidArgument)?;
     let body = body(size);
     let id = parsed.id_header().map(|_| ID);
-    let signed = sign(&parsed, secret.as_bytes(), &body, Some(timestamp), id)?;
+    let options = SignOptions { timestamp: Some(timestamp), id, ..SignOptions::default() };
+    let signed = sign(&parsed, secret.as_bytes(), &body, options)?;
     let headers = signed.iter().map(|h| (h.name().to_owned(), h.value().to_owned())).collect();
     Ok(Case { profile: parsed, body, headers })
 }
