@@ -40,34 +40,60 @@ pub(super) const fn sorted(form: BodyForm) -> bool {
 
 /// Re-writes valid JSON (checked by the caller) as `form` writes it, keeping
 /// every string and number token and the member order exactly as they are;
-/// `None` once the output would exceed `limit` bytes (a deeply nested body
-/// pretty-prints to many times its size).
+/// `None` if the output would exceed `limit` bytes (a deeply nested body
+/// pretty-prints to many times its size). The size is counted first, in one
+/// pass over the input, so an output over the limit is never built.
 pub(super) fn reformat(json: &[u8], form: BodyForm, limit: usize) -> Option<Vec<u8>> {
-    let style = style(form);
-    let mut out = Vec::with_capacity(json.len().min(limit));
-    let mut depth = 0usize;
-    let newline = |out: &mut Vec<u8>, depth: usize| -> Option<()> {
-        if style.indent > 0 {
-            let len = out.len().checked_add(1)?.checked_add(depth.checked_mul(style.indent)?)?;
-            if len > limit {
-                return None;
-            }
-            out.push(b'\n');
-            out.resize(len, b' ');
+    let mut size = Output { bytes: None, len: 0 };
+    write_json(json, style(form), &mut size);
+    if size.len > limit {
+        return None;
+    }
+    let mut out = Output { bytes: Some(Vec::with_capacity(size.len)), len: 0 };
+    write_json(json, style(form), &mut out);
+    out.bytes
+}
+
+/// Where [`write_json`] writes: only the length (a dry run), or the bytes too.
+struct Output {
+    bytes: Option<Vec<u8>>,
+    len: usize,
+}
+
+impl Output {
+    fn put(&mut self, bytes: &[u8]) {
+        self.len = self.len.saturating_add(bytes.len());
+        if let Some(out) = &mut self.bytes {
+            out.extend_from_slice(bytes);
         }
-        Some(())
-    };
+    }
+
+    fn newline(&mut self, style: Style, depth: usize) {
+        if style.indent == 0 {
+            return;
+        }
+        let spaces = depth.saturating_mul(style.indent);
+        self.len = self.len.saturating_add(1).saturating_add(spaces);
+        if let Some(out) = &mut self.bytes {
+            out.push(b'\n');
+            out.resize(out.len() + spaces, b' ');
+        }
+    }
+}
+
+fn write_json(json: &[u8], style: Style, out: &mut Output) {
+    let mut depth = 0usize;
     let mut i = 0;
     while let Some(&byte) = json.get(i) {
         i += 1;
         match byte {
             b' ' | b'\t' | b'\n' | b'\r' => {}
             b'"' => {
-                out.push(b'"');
+                // The string token, up to its closing quote, as it is.
+                let start = i - 1;
                 let mut escaped = false;
                 while let Some(&c) = json.get(i) {
                     i += 1;
-                    out.push(c);
                     if escaped {
                         escaped = false;
                     } else if c == b'\\' {
@@ -76,6 +102,7 @@ pub(super) fn reformat(json: &[u8], form: BodyForm, limit: usize) -> Option<Vec<
                         break;
                     }
                 }
+                out.put(json.get(start..i).unwrap_or_default());
             }
             b'{' | b'[' => {
                 let close = if byte == b'{' { b'}' } else { b']' };
@@ -83,31 +110,27 @@ pub(super) fn reformat(json: &[u8], form: BodyForm, limit: usize) -> Option<Vec<
                 if let Some(skip) = next
                     && json.get(i + skip) == Some(&close)
                 {
-                    out.extend_from_slice(&[byte, close]);
+                    out.put(&[byte, close]);
                     i += skip + 1;
                 } else {
-                    out.push(byte);
+                    out.put(&[byte]);
                     depth += 1;
-                    newline(&mut out, depth)?;
+                    out.newline(style, depth);
                 }
             }
             b'}' | b']' => {
                 depth = depth.saturating_sub(1);
-                newline(&mut out, depth)?;
-                out.push(byte);
+                out.newline(style, depth);
+                out.put(&[byte]);
             }
             b',' => {
-                out.extend_from_slice(style.item_sep);
-                newline(&mut out, depth)?;
+                out.put(style.item_sep);
+                out.newline(style, depth);
             }
-            b':' => out.extend_from_slice(style.key_sep),
-            other => out.push(other),
-        }
-        if out.len() > limit {
-            return None;
+            b':' => out.put(style.key_sep),
+            other => out.put(&[other]),
         }
     }
-    Some(out)
 }
 
 /// The body with its line endings converted to `to`.
