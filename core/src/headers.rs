@@ -27,12 +27,12 @@ pub fn header_name_matches(name: &[u8], canonical: &str) -> bool {
     }
 }
 
-fn same_name(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn same_name(a: &[u8], b: &[u8]) -> bool {
     // Equal bytes first: the common case, and it skips the fold.
     a.len() == b.len() && a.iter().zip(b).all(|(&x, &y)| x == y || fold(x) == fold(y))
 }
 
-const fn fold(byte: u8) -> u8 {
+pub(crate) const fn fold(byte: u8) -> u8 {
     if byte == b'_' { b'-' } else { byte.to_ascii_lowercase() }
 }
 

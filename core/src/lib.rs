@@ -28,8 +28,8 @@
 //! - [`compact`] (`compact.rs`): a result as one integer, for PHP and Node;
 //! - [`canonical_json`] (`canonical_json.rs`, feature `alloc`): AkashicPay's
 //!   canonical JSON;
-//! - [`explain`] (`explain.rs`, feature `alloc`): why a delivery failed, as
-//!   [`Finding`] codes;
+//! - [`explain`] (`explain/`, feature `alloc`): why a delivery failed, as
+//!   [`Finding`] codes, in a search bounded in attempts and bytes hashed;
 //! - [`Error`] (`error.rs`): the stable error codes.
 //!
 //! The core never reads a clock (`now` is an argument), never allocates
@@ -70,7 +70,8 @@ pub use encoding::Encoding;
 pub use error::Error;
 #[cfg(feature = "alloc")]
 pub use explain::{
-    BodyForm, Explanation, FieldValue, Finding, KeyForm, LineEnding, MAX_ATTEMPTS, MAX_EXPLAIN_BODY, explain,
+    BodyForm, EXPLAIN_HASH_ALLOWANCE, EXPLAIN_HASH_FACTOR, Explanation, FieldValue, Finding, KeyForm, LineEnding,
+    MAX_ATTEMPTS, MAX_EXPLAIN_BODY, explain,
 };
 pub use headers::{MAX_HEADER_LEN, header_name_matches};
 pub use mac::{MacKey, TAG_LEN, Tag};

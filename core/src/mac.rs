@@ -48,6 +48,8 @@ impl MacKey {
     pub fn mac(&self, parts: &[&[u8]]) -> Tag {
         #[cfg(test)]
         work::count_mac();
+        #[cfg(test)]
+        work::count_bytes(parts.iter().map(|part| part.len()).sum());
         let mut state = self.state.clone();
         for part in parts {
             state.update(part);
@@ -128,6 +130,8 @@ impl fmt::Debug for Tag {
 /// SHA-256 of `data`, lowercase hex (UnknownPay S2S hashes the body this way).
 pub(crate) fn sha256_hex(data: &[u8]) -> [u8; 2 * TAG_LEN] {
     use sha2::Digest;
+    #[cfg(test)]
+    work::count_bytes(data.len());
     let digest: [u8; TAG_LEN] = sha2::Sha256::digest(data).into();
     crate::encoding::encode_hex(&digest)
 }
@@ -140,6 +144,7 @@ pub(crate) mod work {
 
     std::thread_local! {
         static MACS: Cell<usize> = const { Cell::new(0) };
+        static BYTES: Cell<usize> = const { Cell::new(0) };
     }
 
     pub(crate) fn count_mac() {
@@ -149,6 +154,16 @@ pub(crate) mod work {
     /// The MACs computed on this thread since the last call.
     pub(crate) fn take_macs() -> usize {
         MACS.with(|n| n.replace(0))
+    }
+
+    /// Bytes hashed (MAC input, S2S body digests): `explain`'s byte bound test.
+    pub(crate) fn count_bytes(len: usize) {
+        BYTES.with(|n| n.set(n.get() + len));
+    }
+
+    /// The bytes hashed on this thread since the last call.
+    pub(crate) fn take_bytes() -> usize {
+        BYTES.with(|n| n.replace(0))
     }
 }
 

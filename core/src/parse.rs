@@ -147,13 +147,19 @@ pub(crate) fn timestamped<'a>(
 ///
 /// `MALFORMED_HEADER`: more than 32 entries.
 pub(crate) fn standard_list(value: &[u8], candidates: &mut Candidates) -> Result<(), Error> {
+    standard_list_as(value, Encoding::Base64, candidates)
+}
+
+/// [`standard_list`] with the signatures decoded as `encoding` (`explain`
+/// reads hex written where base64 belongs).
+pub(crate) fn standard_list_as(value: &[u8], encoding: Encoding, candidates: &mut Candidates) -> Result<(), Error> {
     let entries = value.split(|&b| b == b' ' || b == b'\t').filter(|e| !e.is_empty());
     for (index, entry) in entries.enumerate() {
         if index >= MAX_ENTRIES {
             return Err(Error::MalformedHeader);
         }
         if let Some(sig) = entry.strip_prefix(b"v1,") {
-            candidates.push(Encoding::Base64.decode(sig));
+            candidates.push(encoding.decode(sig));
         }
     }
     Ok(())

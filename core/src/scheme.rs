@@ -186,20 +186,52 @@ impl BodyBytes<'_> {
 /// Most bytes a base64-encoded secret may decode to.
 pub const MAX_DECODED_SECRET_LEN: usize = 1024;
 
+/// The prefix Standard Webhooks secrets are displayed with (`whsec_…`).
+pub(crate) const SECRET_PREFIX: &[u8] = b"whsec_";
+
+/// True if the profile base64-decodes its secrets: Standard Webhooks (after
+/// an optional `whsec_`) and custom profiles with `key=base64`.
+pub(crate) fn secret_is_base64(profile: &Profile) -> bool {
+    match profile {
+        Profile::StandardWebhooks => true,
+        Profile::Custom(custom) => custom.key == KeyEncoding::Base64,
+        _ => false,
+    }
+}
+
+/// A secret's key bytes under `profile` (decoded into `buf` when the
+/// profile base64-decodes secrets): the one derivation rule, which
+/// [`derive_key`] and `explain` follow.
+///
+/// # Errors
+/// `INVALID_SECRET` for a secret that does not decode.
+pub(crate) fn key_bytes<'s>(
+    profile: &Profile,
+    secret: &'s [u8],
+    buf: &'s mut [u8; MAX_DECODED_SECRET_LEN],
+) -> Result<&'s [u8], Error> {
+    if !secret_is_base64(profile) {
+        return Ok(secret);
+    }
+    let encoded = match profile {
+        Profile::StandardWebhooks => secret.strip_prefix(SECRET_PREFIX).unwrap_or(secret),
+        _ => secret,
+    };
+    let len = encoding::decode_base64_secret(encoded, buf).ok_or(Error::InvalidSecret)?;
+    buf.get(..len).ok_or(Error::InvalidSecret)
+}
+
 /// Turns a secret, as the provider displays it, into precomputed key state.
 ///
 /// Raw UTF-8 for every profile except Standard Webhooks (strip an optional
 /// `whsec_`, then base64-decode) and custom profiles with `key=base64`.
 /// Empty, undecodable, or empty-after-decoding is `INVALID_SECRET`.
 pub(crate) fn derive_key(profile: &Profile, secret: &[u8]) -> Result<MacKey, Error> {
-    let encoded = match profile {
-        Profile::StandardWebhooks => secret.strip_prefix(b"whsec_").unwrap_or(secret),
-        Profile::Custom(custom) if custom.key == KeyEncoding::Base64 => secret,
-        _ => return MacKey::new(secret),
-    };
+    if !secret_is_base64(profile) {
+        return MacKey::new(secret);
+    }
     let mut buf = [0u8; MAX_DECODED_SECRET_LEN];
-    let len = encoding::decode_base64_secret(encoded, &mut buf).ok_or(Error::InvalidSecret)?;
-    MacKey::new(buf.get(..len).ok_or(Error::InvalidSecret)?)
+    MacKey::new(key_bytes(profile, secret, &mut buf)?)
 }
 
 /// Writes a tag in the layout's signature syntax.

@@ -1,32 +1,27 @@
 //! Runs every case of `testdata/explain.json` through `hooksig::explain`:
-//! the verdict must be the case's `expect` and the findings exactly the
-//! case's `findings` (codes and fields, in order).
+//! the verdict must be the case's `expect` and the findings of
+//! `Explanation::to_json` (the one serialisation) exactly the case's
+//! `findings` (code and fields, in order), each with a one-line message. A
+//! case with `raises` is bad input: the call cannot even be made.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, missing_docs)]
 
-use hooksig::{FieldValue, Finding, Profile, Tolerance, Verifier, explain};
+use hooksig::{Finding, Profile, Tolerance, Verifier, explain};
 use hooksig_testdata::{Value, body, bytes, explain_cases, headers, section, vectors};
-use serde_json::Map;
 
 mod common;
 use common::tolerance;
 
-/// A finding as the JSON object the vectors (and `hooksig explain --json`) use.
-fn to_json(finding: &Finding) -> Value {
-    let mut object = Map::new();
-    object.insert("code".into(), finding.code().into());
-    for (name, value) in finding.fields() {
-        let value = match value {
-            FieldValue::Text(text) => Value::from(text),
-            FieldValue::Integer(n) => Value::from(n),
-        };
-        object.insert(name.into(), value);
-    }
-    Value::Object(object)
-}
-
 fn run(case: &Value) -> Result<(), String> {
-    let profile = Profile::parse(case["scheme"].as_str().unwrap()).map_err(|e| e.code().to_owned())?;
+    let parsed = Profile::parse(case["scheme"].as_str().unwrap());
+    if let Some(code) = case.get("raises") {
+        // The one bad-input rule: an unknown profile is refused before explain runs.
+        return match parsed {
+            Err(e) if code.as_str() == Some(e.code()) => Ok(()),
+            other => Err(format!("expected {code} from Profile::parse, got {other:?}")),
+        };
+    }
+    let profile = parsed.map_err(|e| e.code().to_owned())?;
     let secrets: Vec<&str> = case["secrets"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
     let headers: Vec<(&str, &str)> = case["headers"]
         .as_array()
@@ -45,23 +40,35 @@ fn run(case: &Value) -> Result<(), String> {
     if verified != explanation.verdict {
         return Err(format!("verdict {:?} but verify gives {verified:?}", explanation.verdict));
     }
-    let expect = case["expect"].as_str().unwrap();
-    if explanation.verdict_code() != expect {
-        return Err(format!("verdict {}, expected {expect}", explanation.verdict_code()));
+    let json: Value = serde_json::from_str(&explanation.to_json()).map_err(|e| format!("to_json: {e}"))?;
+    let expect = &case["expect"];
+    if json["verdict"] != *expect || explanation.verdict_code() != expect.as_str().unwrap() {
+        return Err(format!("verdict {}, expected {expect}", json["verdict"]));
     }
-    let found: Vec<Value> = explanation.findings.iter().map(to_json).collect();
+    let secret_index = explanation.verdict.map_or(Value::Null, Value::from);
+    if json["secret_index"] != secret_index {
+        return Err(format!("secret_index {}, expected {secret_index}", json["secret_index"]));
+    }
+    let findings = json["findings"].as_array().ok_or("no findings array")?;
+    let found: Vec<Value> =
+        findings.iter().map(|f| serde_json::json!({"code": f["code"], "fields": f["fields"]})).collect();
     if Value::from(found.clone()) != case["findings"] {
         return Err(format!("findings {found:?}, expected {}", case["findings"]));
     }
-    if explanation.attempts > hooksig::MAX_ATTEMPTS {
-        return Err(format!("{} attempts", explanation.attempts));
-    }
-    // Every finding has a one-line explanation.
-    for finding in &explanation.findings {
-        let line = finding.to_string();
-        if line.is_empty() || line.contains('\n') {
-            return Err(format!("{}: bad message {line:?}", finding.code()));
+    // Every finding has a one-line message.
+    for finding in findings {
+        let message = finding["message"].as_str().unwrap_or_default();
+        if message.is_empty() || message.contains('\n') {
+            return Err(format!("{}: bad message {message:?}", finding["code"]));
         }
+    }
+    // Small deliveries are searched in full, within the attempt bound.
+    let attempts = json["attempts"].as_u64().ok_or("no attempts")?;
+    if attempts != explanation.attempts as u64 || explanation.attempts > hooksig::MAX_ATTEMPTS {
+        return Err(format!("{attempts} attempts"));
+    }
+    if json["skipped"] != serde_json::json!([]) || !explanation.skipped.is_empty() {
+        return Err(format!("skipped {}", json["skipped"]));
     }
     Ok(())
 }
@@ -79,23 +86,21 @@ fn every_explain_case() {
 
 #[test]
 fn every_finding_code_has_a_case() {
-    let codes: std::collections::BTreeSet<String> = explain_cases()
+    let cases = explain_cases();
+    let codes: std::collections::BTreeSet<String> = cases
         .iter()
-        .flat_map(|c| c["findings"].as_array().unwrap().clone())
+        .filter_map(|c| c["findings"].as_array())
+        .flatten()
         .map(|f| f["code"].as_str().unwrap().to_owned())
         .collect();
-    for code in [
-        "SECRET_WHITESPACE",
-        "KEY_DERIVATION",
-        "OTHER_PROFILE",
-        "BODY_RESERIALIZED",
-        "LINE_ENDINGS",
-        "CLOCK_SKEW",
-        "HEADER_VALUE_QUOTED",
-        "WRONG_ENCODING",
-        "HEADER_NAME_CLOSE",
-    ] {
+    for code in Finding::CODES {
         assert!(codes.contains(code), "no case for {code}");
+    }
+    // The shared bad-input case, and every case is either one or the other.
+    assert!(cases.iter().any(|c| c["raises"] == "INVALID_ARGUMENT"), "no raises case");
+    for case in &cases {
+        let raises = case.get("raises").is_some();
+        assert_eq!(raises, case.get("expect").is_none() && case.get("findings").is_none(), "{}", case["name"]);
     }
 }
 
@@ -135,6 +140,10 @@ fn work_is_bounded_by_max_attempts() {
     assert_eq!(e.verdict_code(), "MALFORMED_HEADER");
     assert!(e.findings.is_empty());
     assert_eq!(e.attempts, hooksig::MAX_ATTEMPTS);
+    // And it says what it could not try.
+    assert_eq!(e.skipped, ["HEADER_VALUE_QUOTED"]);
+    let json: Value = serde_json::from_str(&e.to_json()).unwrap();
+    assert_eq!(json["skipped"], serde_json::json!(["HEADER_VALUE_QUOTED"]));
 }
 
 /// Over every verify case of `testdata/vectors.json`: explain's verdict is the
