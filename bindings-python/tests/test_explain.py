@@ -41,9 +41,9 @@ def explain_case(case: dict[str, Any], headers: Any, body: hooksig.Body) -> hook
     return hooksig.explain(case["scheme"], case["secrets"], headers, body, **options)
 
 
-def as_json(finding: hooksig.Finding) -> dict[str, str | int]:
-    """A finding as the vectors (and `hooksig explain --json`) write it."""
-    return {"code": finding.code, **finding.fields}
+def as_json(finding: hooksig.Finding) -> dict[str, Any]:
+    """A finding as the vectors write it: the core's JSON shape without the message."""
+    return {"code": finding.code, "fields": finding.fields}
 
 
 def check(case: dict[str, Any], explanation: hooksig.Explanation) -> None:

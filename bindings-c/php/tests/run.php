@@ -270,7 +270,7 @@ foreach ($explainCases['cases'] as $case) {
     }
     check($code === 'OK' && $e['verdict'] === $case['expect'], "explain $name: verdict " . ($e['verdict'] ?? $code));
     check(($case['expect'] === 'OK') === is_int($e['secret_index'] ?? null), "explain $name: secret_index");
-    $flat = array_map(static fn (array $f) => ['code' => $f['code']] + $f['fields'], $e['findings'] ?? []);
+    $flat = array_map(static fn (array $f) => ['code' => $f['code'], 'fields' => $f['fields']], $e['findings'] ?? []);
     check($flat === $case['findings'], "explain $name: findings " . json_encode($flat));
     check(array_filter($e['findings'] ?? [], static fn (array $f) => $f['message'] === '') === [], "explain $name: messages");
 }
@@ -285,7 +285,7 @@ check($explanation['verdict'] === 'SIGNATURE_MISMATCH' && $explanation['secret_i
 check(array_column($explanation['findings'], 'code') === ['SECRET_WHITESPACE']
     && $explanation['findings'][0]['fields'] === ['secret_index' => 0], 'explain $_SERVER: ' . json_encode($explanation));
 $e = Hooksig\explain('stripe', ['x', $secret], $signed, $body, ['now' => $now + 10, 'tolerance' => 60]);
-check($e === ['verdict' => 'OK', 'secret_index' => 1, 'findings' => []], 'explain OK: ' . json_encode($e));
+check([$e['verdict'], $e['secret_index'], $e['findings'], $e['skipped']] === ['OK', 1, [], []], 'explain OK: ' . json_encode($e));
 $e = Hooksig\explain('stripe', [$secret], $signed, $body); // the system clock: years later
 check($e['verdict'] === 'TIMESTAMP_TOO_OLD' && $e['findings'][0]['code'] === 'CLOCK_SKEW', 'explain now: ' . json_encode($e));
 $s2s = Hooksig\sign('unknownpay-s2s', 's2s-secret', '{}', $now, null, 'POST', '/v1/deposits', 'k');
