@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make demo`, part two: the hooksig CLI against itself on 127.0.0.1.
 #   1. for every built-in profile: `listen`, then `send` a valid and a tampered delivery to it;
-#   2. `explain` on a re-serialised body and on a secret read from a file with a trailing newline.
+#   2. `listen` accepts a delivery once: the same GitHub delivery resent with another (unsigned) id is a duplicate;
+#   3. `explain` on a re-serialised body and on a secret read from a file with a trailing newline.
 # Usage: cli/demo.sh [path/to/hooksig]
 set -euo pipefail
 
@@ -56,6 +57,20 @@ for profile in $("$HOOKSIG" profiles); do
         grep -- ' -> ' "$log" | sed 's/^/  listen | /'  # verdicts only
     fi
 done
+
+echo
+echo "== hooksig listen accepts each delivery once: a GitHub delivery resent with another X-GitHub-Delivery =="
+start_listener github
+url="http://127.0.0.1:$port/webhooks/github"
+printf '{"action":"opened","number":7}' > "$tmp/event.json"
+for id in d-1 d-2; do
+    echo "\$ hooksig send $url --profile github --secret-env DEMO_SECRET --body-file event.json --id $id"
+    "$HOOKSIG" send "$url" --profile github --secret-env DEMO_SECRET --body-file "$tmp/event.json" --id "$id" \
+        | tee "$tmp/send.log" | sed 's/^/  send   | /'
+done
+grep -q '"code":"DUPLICATE_DELIVERY"' "$tmp/send.log" || { echo "the resent delivery was not a duplicate" >&2; exit 1; }
+stop_listener
+grep -- ' -> ' "$log" | sed 's/^/  listen | /'
 
 echo
 echo "== hooksig explain: a body re-serialised by a JSON parser (Stripe sends pretty JSON) =="

@@ -5,7 +5,8 @@ TEST_TARGETS += explain-vectors-check test-cli
 # test-cli runs the CLI's tests (they drive the built binary); test-rust need not run them twice.
 CARGO_TEST_EXCLUDE += --exclude hooksig-cli
 
-test-cli: ## CLI tests on the built binary: subcommands, exit codes, --json, send into listen, explain vectors
+# The listen tests run a real redis-server (mk/replay.mk's redis-deps installs it).
+test-cli: redis-deps ## CLI tests on the built binary: subcommands, exit codes, --json, send into listen (once, in memory and Redis), explain vectors
 	$(CARGO) test --locked -p hooksig-cli
 	$(CARGO) test --locked -p hooksig --test explain
 

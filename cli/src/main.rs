@@ -39,7 +39,7 @@ enum Command {
     Sign(SignArgs),
     /// Sign a delivery and POST it to URL; print the endpoint's answer.
     Send(SendArgs),
-    /// Receive deliveries on 127.0.0.1, verify each, answer 2xx or 4xx.
+    /// Receive deliveries on 127.0.0.1, verify each and accept it once: 200, 200 DUPLICATE_DELIVERY, 4xx or 503.
     Listen(ListenArgs),
     /// List the built-in profiles.
     Profiles {
@@ -190,6 +190,13 @@ struct ListenArgs {
     max_requests: Option<u64>,
     #[command(flatten)]
     window: Window,
+    /// Claim deliveries in this Redis (`redis://host:port/db`), shared with every `listen` using it (default: in memory).
+    #[arg(long, value_name = "URL")]
+    redis: Option<String>,
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..),
+          help = format!("Seconds a delivery without a timestamp window stays claimed (default {}); \
+                          timestamped ones stay for the window", hooksig::DEFAULT_RETENTION))]
+    retention: Option<u64>,
     /// Print one JSON object per delivery (schema in the README).
     #[arg(long)]
     json: bool,

@@ -8,20 +8,35 @@ use serde_json::{Value, json};
 
 use crate::Fail;
 
+/// What a verified delivery says about itself.
+#[derive(Debug)]
+pub(crate) struct Accepted {
+    secret_index: usize,
+    timestamp: Option<u64>,
+    id: Option<String>,
+    /// The MAC covers `id` (Standard Webhooks / Svix only).
+    id_signed: bool,
+    /// [`hooksig::ReplayKey::to_hex`], what `listen` de-duplicates on.
+    replay_key: String,
+}
+
 /// The outcome of one verification, ready to print.
 #[derive(Debug)]
 pub(crate) struct Report {
     profile: String,
-    /// `(secret_index, timestamp, id)` on success.
-    pub(crate) result: Result<(usize, Option<u64>, Option<String>), Error>,
+    pub(crate) result: Result<Accepted, Error>,
 }
 
 impl Report {
     pub(crate) fn from_result(profile: &Profile, result: Result<Verified<'_>, Error>) -> Report {
-        Report {
-            profile: profile.to_string(),
-            result: result.map(|v| (v.secret_index, v.timestamp, v.id.map(str::to_owned))),
-        }
+        let result = result.map(|v| Accepted {
+            secret_index: v.secret_index,
+            timestamp: v.timestamp,
+            id: v.id.map(str::to_owned),
+            id_signed: v.id_signed,
+            replay_key: v.replay_key.to_hex().iter().map(|&b| char::from(b)).collect(),
+        });
+        Report { profile: profile.to_string(), result }
     }
 
     pub(crate) fn code(&self) -> &'static str {
@@ -34,26 +49,37 @@ impl Report {
 
     /// The `--json` object (schema in the README).
     pub(crate) fn to_json(&self) -> Value {
-        let (secret_index, timestamp, id) = match &self.result {
-            Ok((index, ts, id)) => (json!(index), json!(ts), json!(id)),
-            Err(_) => (Value::Null, Value::Null, Value::Null),
-        };
+        let ok = self.result.as_ref().ok();
         json!({
-            "valid": self.result.is_ok(),
+            "valid": ok.is_some(),
             "code": self.code(),
             "message": self.result.as_ref().err().map(|e| e.message()),
             "http_status": self.http_status(),
             "profile": self.profile,
-            "secret_index": secret_index,
-            "timestamp": timestamp,
-            "id": id,
+            "secret_index": ok.map(|a| a.secret_index),
+            "timestamp": ok.and_then(|a| a.timestamp),
+            "id": ok.and_then(|a| a.id.as_deref()),
+            "id_signed": ok.map(|a| a.id_signed),
+            "replay_key": ok.map(|a| a.replay_key.as_str()),
         })
     }
 
-    /// One line: `OK …` or `REJECTED CODE (HTTP n): message`, control characters escaped.
+    /// One line: `OK …`, `SKIPPED DUPLICATE_DELIVERY …` or `REJECTED CODE (HTTP n): message`, control characters escaped.
     pub(crate) fn line(&self) -> String {
-        let ok = self.result.as_ref().map(|(index, ts, id)| (*index, *ts, id.as_deref()));
-        verdict_line(&self.profile, ok)
+        let a = match &self.result {
+            Ok(accepted) => accepted,
+            Err(e) => return verdict_line(&self.profile, Err(e)),
+        };
+        let mut line = format!("OK {} delivery verified with secret #{}", self.profile, a.secret_index);
+        if let Some(ts) = a.timestamp {
+            line.push_str(&format!(", timestamp {ts}"));
+        }
+        if let Some(id) = &a.id {
+            let signed = if a.id_signed { "signed" } else { "not signed" };
+            line.push_str(&format!(", id {id} ({signed})"));
+        }
+        line.push_str(&format!(", replay key {}", a.replay_key));
+        escape(&line)
     }
 
     pub(crate) fn print(&self, json: bool) {
@@ -65,17 +91,13 @@ impl Report {
     }
 }
 
-fn verdict_line(profile: &str, result: Result<(usize, Option<u64>, Option<&str>), &Error>) -> String {
+/// `OK profile delivery verified with secret #n` (explain's verdict), or the error's line:
+/// a duplicate is answered 200 but not processed again, so it is SKIPPED, not REJECTED.
+fn verdict_line(profile: &str, result: Result<usize, &Error>) -> String {
     let line = match result {
-        Ok((index, ts, id)) => {
-            let mut line = format!("OK {profile} delivery verified with secret #{index}");
-            if let Some(ts) = ts {
-                line.push_str(&format!(", timestamp {ts}"));
-            }
-            if let Some(id) = id {
-                line.push_str(&format!(", id {id}"));
-            }
-            line
+        Ok(index) => format!("OK {profile} delivery verified with secret #{index}"),
+        Err(e @ Error::DuplicateDelivery) => {
+            format!("SKIPPED {} (HTTP {}): {}", e.code(), e.http_status(), e.message())
         }
         Err(e) => format!("REJECTED {} (HTTP {}): {}", e.code(), e.http_status(), e.message()),
     };
@@ -89,8 +111,7 @@ pub(crate) fn print_explanation(profile: &Profile, explanation: &Explanation, js
         println!("{}", explanation.to_json());
         return;
     }
-    let verdict = explanation.verdict.as_ref().map(|index| (*index, None, None));
-    println!("{}", verdict_line(&profile.to_string(), verdict));
+    println!("{}", verdict_line(&profile.to_string(), explanation.verdict.as_ref().copied()));
     if explanation.findings.is_empty() && explanation.verdict.is_err() {
         println!("  no known cause found: the secret may be wrong, or the delivery was forged or altered in transit");
     }
@@ -166,7 +187,8 @@ mod tests {
     #[test]
     fn report_json_has_every_field() {
         let value = Report::from_result(&Profile::GitHub, Err(Error::SignatureMismatch)).to_json();
-        for key in ["valid", "code", "message", "http_status", "profile", "secret_index", "timestamp", "id"] {
+        let keys = ["valid", "code", "message", "http_status", "profile", "secret_index", "timestamp", "id"];
+        for key in keys.into_iter().chain(["id_signed", "replay_key"]) {
             assert!(value.get(key).is_some(), "{key}");
         }
         assert_eq!(value.get("code"), Some(&Value::from("SIGNATURE_MISMATCH")));

@@ -5,6 +5,11 @@
 //! [`REQUEST_DEADLINE`] (else 408): a client that stalls, or trickles bytes,
 //! holds only its own connection. Verification is the core's; the request as
 //! received is printed for people with its control characters escaped.
+//!
+//! Each verified delivery is claimed once in a replay store (`hooksig-replay`'s
+//! `verify_once`): in memory, or in Redis with `--redis URL` (shared by every
+//! `listen` using that server). A duplicate is answered 200 and not counted as
+//! accepted; a store that cannot answer, 503.
 
 use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use core::time::Duration;
@@ -16,6 +21,7 @@ use std::thread;
 use std::time::Instant;
 
 use hooksig::{RequestLine, Verifier};
+use hooksig_replay::{MemoryStore, RedisStore, verify_once};
 use serde_json::json;
 
 use crate::output::{self, Report};
@@ -36,16 +42,30 @@ pub(crate) fn listen(args: &ListenArgs) -> Outcome {
     let profile = args.secrets.profile()?;
     let secrets = args.secrets.load()?;
     let verifier = Verifier::new(profile, &secrets)?.with_tolerance(args.window.tolerance()?);
+    let store = match &args.redis {
+        Some(url) => Store::Redis(
+            RedisStore::open(url).map_err(|e| Fail::Usage(format!("{}: --redis is not a Redis URL", e.code())))?,
+        ),
+        None => Store::Memory(MemoryStore::new()),
+    };
     let listener = TcpListener::bind(("127.0.0.1", args.port))
         .map_err(|e| Fail::Usage(format!("cannot listen on 127.0.0.1:{}: {e}", args.port)))?;
     let port = listener.local_addr().map_or(args.port, |addr| addr.port());
-    println!("hooksig listening on http://127.0.0.1:{port}/ for {profile} deliveries (Ctrl-C to stop)");
+    let claims = match store {
+        Store::Memory(_) => "in memory",
+        Store::Redis(_) => "in Redis",
+    };
+    println!(
+        "hooksig listening on http://127.0.0.1:{port}/ for {profile} deliveries, each accepted once (claims {claims}; Ctrl-C to stop)"
+    );
     if args.max_requests == Some(0) {
         return Ok(());
     }
     let (done, finished) = mpsc::channel();
     let server = Server {
         verifier,
+        store,
+        retention: args.retention,
         json: args.json,
         deadline: REQUEST_DEADLINE,
         served: AtomicU64::new(0),
@@ -59,10 +79,20 @@ pub(crate) fn listen(args: &ListenArgs) -> Outcome {
     Ok(())
 }
 
+/// Where verified deliveries are claimed.
+#[derive(Debug)]
+enum Store {
+    Memory(MemoryStore),
+    Redis(RedisStore),
+}
+
 /// What every connection's thread shares.
 #[derive(Debug)]
 struct Server {
     verifier: Verifier,
+    store: Store,
+    /// `--retention`: how long claims of deliveries without a timestamp window last (the core's default if None).
+    retention: Option<u64>,
     json: bool,
     deadline: Duration,
     served: AtomicU64,
@@ -156,8 +186,13 @@ fn verify(request: &Request, server: &Server) -> (u16, String) {
         eprintln!("hooksig: answered 400 to {what}: bad request line");
         return (400, refusal("bad request line"));
     };
-    let result = server.verifier.verify_request(&request.headers, &request.body, Some(line), crate::now_secs());
-    let report = Report::from_result(server.verifier.profile(), result);
+    let (headers, body, now) = (&request.headers, &request.body, crate::now_secs());
+    let result = match &server.store {
+        Store::Memory(store) => verify_once(&server.verifier, store, headers, body, Some(line), now, server.retention),
+        Store::Redis(store) => verify_once(&server.verifier, store, headers, body, Some(line), now, server.retention),
+    };
+    // Nothing runs after acceptance that could fail, so a claim is never released.
+    let report = Report::from_result(server.verifier.profile(), result.map(|(verified, _claim)| verified));
     let text = if server.json {
         let mut line = report.to_json();
         if let Some(object) = line.as_object_mut() {

@@ -1,6 +1,8 @@
 //! Drives the built `hooksig` binary: every subcommand, the exit codes, the
 //! `--json` schema, `send` into `listen` on 127.0.0.1 for every built-in
-//! profile, and `explain` on every seeded failure of testdata/explain.json.
+//! profile, and `explain` on every seeded failure of testdata/explain.json;
+//! `listen` accepting each delivery once, in memory and through a real
+//! `redis-server` shared by two `listen` processes.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, missing_docs)]
 
@@ -14,6 +16,10 @@ use std::time::Instant;
 
 use hooksig::Profile;
 use serde_json::Value;
+
+#[path = "../../replay/tests/support/redis_server.rs"]
+mod redis_server;
+use redis_server::RedisServer;
 
 const GITHUB_SECRET: &str = "It's a Secret to Everybody";
 const GITHUB_SIG: &str = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
@@ -149,7 +155,21 @@ fn verify_and_explain_json_schema() {
     let (code, out, _) = run(github_verify(&s, b"Hello, World!").arg("--json"));
     assert_eq!(code, 0);
     let ok: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(keys(&ok), ["valid", "code", "message", "http_status", "profile", "secret_index", "timestamp", "id"]);
+    assert_eq!(
+        keys(&ok),
+        [
+            "valid",
+            "code",
+            "message",
+            "http_status",
+            "profile",
+            "secret_index",
+            "timestamp",
+            "id",
+            "id_signed",
+            "replay_key"
+        ]
+    );
     assert_eq!(ok["valid"], true);
     assert_eq!(ok["code"], "OK");
     assert_eq!(ok["message"], Value::Null);
@@ -165,6 +185,7 @@ fn verify_and_explain_json_schema() {
     assert_eq!(bad["http_status"], 401);
     assert!(bad["message"].as_str().unwrap().contains("no signature matches"));
     assert_eq!(bad["secret_index"], Value::Null);
+    assert_eq!((&bad["id_signed"], &bad["replay_key"]), (&Value::Null, &Value::Null));
 
     // explain --json: the core's Explanation::to_json, findings as {code, message, fields}.
     let body = s.file("b", b"Hello, World!");
@@ -625,4 +646,242 @@ fn listen_prints_control_characters_escaped() {
     listener.child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
     assert!(err.contains("GET /\\x1b]0;owned\\x07: bad request line"), "{err}");
     assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+}
+
+/// The core's replay key of a delivery, as hex.
+fn replay_key(profile: Profile, headers: &[(String, String)], body: &[u8]) -> String {
+    let verifier = hooksig::Verifier::new(profile, &[ANY_SECRET]).unwrap();
+    let verified = verifier.with_tolerance(hooksig::Tolerance::Disabled).verify(headers, body, 0).unwrap();
+    String::from_utf8(verified.replay_key.to_hex().to_vec()).unwrap()
+}
+
+#[test]
+fn verify_shows_the_replay_key_and_whether_the_id_is_signed() {
+    let s = Scratch::new();
+    let body = s.file("b", br#"{"a":1}"#);
+    for (profile, id, signed) in
+        [(Profile::GitHub, "d-1", false), (Profile::StandardWebhooks, "msg_1", true), (Profile::Stripe, "", false)]
+    {
+        let name = profile.name();
+        let extra: &[&str] = if id.is_empty() { &[] } else { &["--id", id] };
+        let headers = signed_at(name, &body, "1700000000", extra);
+        let key = replay_key(profile, &headers, br#"{"a":1}"#);
+        let verify = |json: bool| {
+            let mut cmd = hooksig();
+            cmd.args(["verify", "-p", name, "--secret-env", "ANY_SECRET", "--body-file", path(&body)]);
+            cmd.args(["--now", "1700000000"]);
+            if json {
+                cmd.arg("--json");
+            }
+            for (n, v) in &headers {
+                cmd.arg("--header").arg(format!("{n}: {v}"));
+            }
+            run(&mut cmd)
+        };
+        let (code, out, err) = verify(false);
+        assert_eq!(code, 0, "{name}: {out} {err}");
+        assert!(out.trim_end().ends_with(&format!(", replay key {key}")), "{name}: {out}");
+        if !id.is_empty() {
+            let want = format!("id {id} ({})", if signed { "signed" } else { "not signed" });
+            assert!(out.contains(&want), "{name}: {out}");
+        }
+        let (code, out, _) = verify(true);
+        assert_eq!(code, 0);
+        let got: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(
+            (got["replay_key"].as_str(), got["id_signed"].as_bool()),
+            (Some(key.as_str()), Some(signed)),
+            "{got}"
+        );
+    }
+}
+
+/// Header pairs, in sending order.
+type Headers = Vec<(String, String)>;
+
+/// A GitHub delivery of `body` with delivery id `id`, signed with ANY_SECRET by the core.
+fn github_delivery(body: &[u8], id: &str) -> Headers {
+    let options = hooksig::SignOptions { id: Some(id), ..Default::default() };
+    let signed = hooksig::sign(&Profile::GitHub, ANY_SECRET.as_bytes(), body, options).unwrap();
+    signed.iter().map(|h| (h.name().to_owned(), h.value().to_owned())).collect()
+}
+
+/// POSTs `body` with `headers` to `/hook` on 127.0.0.1:`port`: the status and the answer's JSON.
+fn post(port: u16, headers: &[(String, String)], body: &[u8]) -> (u16, Value) {
+    let mut head = format!("POST /hook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {}\r\n", body.len());
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    let answer = raw_request(port, &[head.as_bytes(), body].concat());
+    let status = answer.get(9..12).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("no status: {answer:?}"));
+    let (_, json) = answer.split_once("\r\n\r\n").unwrap();
+    (status, serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {answer}")))
+}
+
+fn answer(code: &str) -> Value {
+    serde_json::json!({"ok": code == "OK", "code": code})
+}
+
+fn with_header(headers: &[(String, String)], name: &str, value: &str) -> Vec<(String, String)> {
+    let mut changed = headers.to_vec();
+    let slot = changed.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(name)).unwrap();
+    value.clone_into(&mut slot.1);
+    changed
+}
+
+#[test]
+fn listen_accepts_a_delivery_once_in_memory() {
+    let mut listener = Listener::spawn("github", &["--json"]);
+    let port = listener.port;
+    let body = br#"{"id":"evt_1"}"#;
+    let first = github_delivery(body, "d-1");
+    let key = replay_key(Profile::GitHub, &first, body);
+
+    // The first time: 200 OK; the same bytes again: 200 DUPLICATE_DELIVERY.
+    assert_eq!(post(port, &first, body), (200, answer("OK")));
+    let got = listener.next_json();
+    assert_eq!((&got["code"], &got["valid"], &got["id"]), (&"OK".into(), &true.into(), &"d-1".into()), "{got}");
+    assert_eq!((&got["replay_key"], &got["id_signed"]), (&key.as_str().into(), &false.into()));
+    assert_eq!(post(port, &first, body), (200, answer("DUPLICATE_DELIVERY")));
+    let got = listener.next_json();
+    assert_eq!(
+        (&got["code"], &got["valid"], &got["http_status"]),
+        (&"DUPLICATE_DELIVERY".into(), &false.into(), &200.into())
+    );
+    assert!(got["message"].as_str().unwrap().contains("already claimed"), "{got}");
+
+    // X-GitHub-Delivery is not signed: a replay with another id is the same delivery; so is
+    // the signature in upper-case hex.
+    let other_id = with_header(&first, "X-GitHub-Delivery", "d-2");
+    let signature = &first.iter().find(|(n, _)| n == "X-Hub-Signature-256").unwrap().1;
+    let upper = with_header(&first, "X-Hub-Signature-256", &format!("sha256={}", signature[7..].to_uppercase()));
+    for replay in [&other_id, &upper] {
+        assert_eq!(post(port, replay, body), (200, answer("DUPLICATE_DELIVERY")), "{replay:?}");
+        assert_eq!(listener.next_json()["code"], "DUPLICATE_DELIVERY");
+    }
+    // A tampered one is rejected before the store; another body is another delivery.
+    assert_eq!(post(port, &first, br#"{"id":"evt_2"}"#), (401, answer("SIGNATURE_MISMATCH")));
+    assert_eq!(listener.next_json()["code"], "SIGNATURE_MISMATCH");
+    let second = github_delivery(br#"{"id":"evt_2"}"#, "d-1");
+    assert_eq!(post(port, &second, br#"{"id":"evt_2"}"#), (200, answer("OK")));
+    assert_eq!(listener.next_json()["code"], "OK");
+
+    // People see the duplicate verdict with its code.
+    let mut human = Listener::spawn("github", &[]);
+    assert_eq!(post(human.port, &first, body), (200, answer("OK")));
+    let line = human.next_line();
+    assert!(line.starts_with("POST /hook -> OK github delivery verified"), "{line}");
+    assert!(line.contains(&format!("id d-1 (not signed), replay key {key}")), "{line}");
+    assert_eq!(human.next_line(), "    {");
+    while human.next_line() != "    }" {}
+    assert_eq!(post(human.port, &other_id, body), (200, answer("DUPLICATE_DELIVERY")));
+    let line = human.next_line();
+    assert_eq!(
+        line,
+        "POST /hook -> SKIPPED DUPLICATE_DELIVERY (HTTP 200): duplicate delivery: this signed delivery was already claimed"
+    );
+}
+
+#[test]
+fn listen_store_options_are_checked() {
+    for extra in [&["--retention", "0"][..], &["--retention", "-5"], &["--retention", "1d"], &["--redis", "nope://x"]] {
+        let (code, out, err) =
+            run(hooksig().args(["listen", "-p", "github", "--secret-env", "ANY_SECRET"]).args(extra));
+        assert_eq!(code, 2, "{extra:?}: {out}");
+        assert!(out.is_empty() && !err.is_empty(), "{extra:?}: {out} {err}");
+    }
+    let (_, _, err) =
+        run(hooksig().args(["listen", "-p", "github", "--secret-env", "ANY_SECRET", "--redis", "nope://x"]));
+    assert!(err.contains("INVALID_ARGUMENT"), "{err}");
+}
+
+#[test]
+fn two_listen_processes_sharing_redis_accept_each_delivery_once() {
+    let server = RedisServer::start();
+    let url = server.url();
+    // 5 deliveries, each sent twice to each of 2 listeners, all at once: 20 requests, 10 each.
+    let args = ["--json", "--redis", url.as_str(), "--retention", "3600", "--max-requests", "10"];
+    let mut listeners = [Listener::spawn("github", &args), Listener::spawn("github", &args)];
+    let deliveries: Vec<(Vec<u8>, Headers)> = (0..5)
+        .map(|n| {
+            let body = format!(r#"{{"id":"evt_{n}"}}"#).into_bytes();
+            let headers = github_delivery(&body, &format!("d-{n}"));
+            (body, headers)
+        })
+        .collect();
+    let start = std::sync::Arc::new(std::sync::Barrier::new(20));
+    let mut threads = Vec::new();
+    for (n, (body, headers)) in deliveries.iter().enumerate() {
+        for listener in &listeners {
+            for _ in 0..2 {
+                let (port, body, headers, start) = (listener.port, body.clone(), headers.clone(), start.clone());
+                threads.push(std::thread::spawn(move || {
+                    start.wait();
+                    let (status, answer) = post(port, &headers, &body);
+                    (n, status, answer["code"].as_str().unwrap().to_owned())
+                }));
+            }
+        }
+    }
+    let mut outcomes = std::collections::BTreeMap::<(usize, u16, String), usize>::new();
+    for thread in threads {
+        *outcomes.entry(thread.join().unwrap()).or_default() += 1;
+    }
+    for n in 0..5 {
+        assert_eq!(outcomes.get(&(n, 200, "OK".into())), Some(&1), "delivery {n}: {outcomes:?}");
+        assert_eq!(outcomes.get(&(n, 200, "DUPLICATE_DELIVERY".into())), Some(&3), "delivery {n}: {outcomes:?}");
+    }
+    assert_eq!(outcomes.values().sum::<usize>(), 20, "no other outcome: {outcomes:?}");
+    // What the two processes printed agrees: 5 accepted in all, 15 duplicates.
+    let mut printed = Vec::new();
+    for listener in &mut listeners {
+        printed.extend((0..10).map(|_| listener.next_json()["code"].as_str().unwrap().to_owned()));
+        assert!(listener.child.wait().unwrap().success());
+    }
+    assert_eq!(printed.iter().filter(|c| *c == "OK").count(), 5, "{printed:?}");
+    assert_eq!(printed.iter().filter(|c| *c == "DUPLICATE_DELIVERY").count(), 15, "{printed:?}");
+
+    // In Redis: one claim per delivery, named by the core's prefix and replay key, kept for --retention.
+    let mut redis = server.client();
+    let mut names: Vec<String> = redis::cmd("KEYS").arg("*").query(&mut redis).unwrap();
+    names.sort();
+    let mut want: Vec<String> = deliveries
+        .iter()
+        .map(|(body, headers)| {
+            format!("{}{}", hooksig::REPLAY_STORE_PREFIX, replay_key(Profile::GitHub, headers, body))
+        })
+        .collect();
+    want.sort();
+    assert_eq!(names, want);
+    let ttl: i64 = redis::cmd("PTTL").arg(&want[0]).query(&mut redis).unwrap();
+    assert!(ttl > 3_500_000 && ttl <= 3_600_000, "PTTL {ttl}");
+}
+
+#[test]
+fn listen_answers_503_when_redis_is_down() {
+    let mut server = RedisServer::start();
+    let mut listener = Listener::spawn("github", &["--json", "--redis", &server.url()]);
+    let port = listener.port;
+    let body = br#"{"id":"evt_1"}"#;
+    let first = github_delivery(body, "d-1");
+    assert_eq!(post(port, &first, body), (200, answer("OK")));
+    assert_eq!(listener.next_json()["code"], "OK");
+
+    server.stop();
+    // Redis gone: nothing is accepted, not even as a duplicate; the sender is told to retry.
+    let second_body = br#"{"id":"evt_2"}"#;
+    let second = github_delivery(second_body, "d-2");
+    for (headers, body) in [(&second, &second_body[..]), (&first, &body[..])] {
+        assert_eq!(post(port, headers, body), (503, answer("REPLAY_STORE_UNAVAILABLE")));
+        let got = listener.next_json();
+        assert_eq!(
+            (&got["code"], &got["valid"], &got["http_status"]),
+            (&"REPLAY_STORE_UNAVAILABLE".into(), &false.into(), &503.into()),
+            "{got}"
+        );
+    }
+    // Verification still comes first: a forged delivery is 401, not 503.
+    assert_eq!(post(port, &first, second_body), (401, answer("SIGNATURE_MISMATCH")));
+    assert_eq!(listener.next_json()["code"], "SIGNATURE_MISMATCH");
 }
