@@ -5,6 +5,7 @@
 //! protocol and the argument errors.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, missing_docs)]
+#![allow(unsafe_code, reason = "these tests call the C ABI's extern fns, as C does")]
 
 use core::ffi::{CStr, c_char};
 use core::ptr;
