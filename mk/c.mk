@@ -12,7 +12,7 @@ VALGRIND := valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-k
 SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 PHP_TEST_PREFIX = $(abspath target/php-test)/prefix
-PHP_RUN = HOOKSIG_LIB=$(PHP_TEST_PREFIX)/lib/libhooksig.so php -d ffi.enable=1
+PHP_RUN = HOOKSIG_LIB=$(PHP_TEST_PREFIX)/lib/libhooksig.so php -d ffi.enable=1 -d apc.enable_cli=1
 
 TEST_TARGETS += test-c test-php
 CLEAN_TARGETS += clean-c
@@ -61,20 +61,21 @@ test-c: ## C tests against the installed library: plain, valgrind memcheck, ASan
 	done; echo "== planted leak and invalid read: caught by valgrind and by ASan (the checks can fail)"
 	@echo "test-c: plain, valgrind and ASan+UBSan runs clean"
 
-php-setup: ## Install php-cli (with FFI), php-fpm, cgi-fcgi and curl when missing (apt-get, as root or via sudo)
+php-setup: ## Install php-cli (with FFI), php-fpm, php-apcu, php-redis, cgi-fcgi and curl when missing (apt-get, as root or via sudo)
 	@SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	if ! command -v php >/dev/null || ! command -v curl >/dev/null || ! command -v cgi-fcgi >/dev/null \
-		|| ! ls /usr/sbin/php-fpm* >/dev/null 2>&1; then \
+		|| ! ls /usr/sbin/php-fpm* >/dev/null 2>&1 || ! php -m | grep -qx apcu || ! php -m | grep -qx redis; then \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
-			php-cli php-fpm libfcgi-bin curl \
-			|| { echo "php-setup: cannot install php-cli/php-fpm/libfcgi-bin/curl" >&2; exit 1; }; \
+			php-cli php-fpm php-apcu php-redis libfcgi-bin curl \
+			|| { echo "php-setup: cannot install php-cli/php-fpm/php-apcu/php-redis/libfcgi-bin/curl" >&2; exit 1; }; \
 	fi
 	@php -d ffi.enable=1 -r 'exit(extension_loaded("FFI") ? 0 : 1);' || { echo "php-setup: PHP has no FFI" >&2; exit 1; }
 
-test-php: php-setup ## PHP over FFI: every vectors.json case, $_SERVER/getallheaders shapes, php -S + curl and php-fpm round trips; README snippets
+test-php: php-setup redis-deps ## PHP over FFI: every vectors.json case, $_SERVER/getallheaders shapes, php -S + curl and php-fpm round trips; replay stores (APCu under php-fpm, a real Redis); README snippets
 	$(MAKE) --no-print-directory install PREFIX=$(PHP_TEST_PREFIX)
 	$(PHP_RUN) bindings-c/php/tests/run.php
 	$(PHP_RUN) bindings-c/php/tests/fpm.php
+	$(PHP_RUN) bindings-c/php/tests/replay.php
 	$(PHP_RUN) -l bindings-c/php/examples/endpoint.php >/dev/null
 	$(PYTHON) bindings-c/tests/readme_snippets.py
 

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-// What a call did. `HOOKSIG_RESULT_OK` (0) is success; 1 to 10 are the
+// What a call did. `HOOKSIG_RESULT_OK` (0) is success; 1 to 12 are the
 // core's error codes in `Error::ALL` order; 100 and up are the C ABI's own.
 // Values are explicit and never reused: a retired value stays reserved.
 // (`repr(C)`: a plain C `enum`, which PHP's FFI parser also reads.)
@@ -37,6 +37,10 @@ typedef enum hooksig_result {
   // An internal error: a panic caught at the boundary (a bug in hooksig;
   // please report it). The core's `INTERNAL`, the same code in every language.
   HOOKSIG_RESULT_INTERNAL = 10,
+  // This signed delivery was already claimed in the replay store (answer 200, skip the handler).
+  HOOKSIG_RESULT_DUPLICATE_DELIVERY = 11,
+  // The replay store cannot answer: the delivery was not accepted (answer 503).
+  HOOKSIG_RESULT_REPLAY_STORE_UNAVAILABLE = 12,
   // A required pointer was NULL (or NULL with a non-zero length).
   HOOKSIG_RESULT_NULL_ARGUMENT = 100,
   // An output buffer is too small; the needed size was written.
@@ -122,6 +126,14 @@ typedef struct hooksig_verified {
   const uint8_t *id;
   // Length of `id` in bytes (0 when `id` is NULL).
   size_t id_len;
+  // True if the MAC covers `id` (Standard Webhooks / Svix only); otherwise
+  // a replay can carry any id: de-duplicate on `replay_key`.
+  bool id_signed;
+  // What to de-duplicate this delivery on: 64 lowercase hex characters,
+  // NUL-terminated, derived from the MACed bytes only (every spelling of
+  // one signed delivery has the same key). Claim it in a shared store
+  // under `HOOKSIG_REPLAY_STORE_PREFIX` + this key.
+  char replay_key[65];
   // The profile's canonical name, NUL-terminated (`"stripe"`, `"custom"`…).
   char scheme[32];
 } hooksig_verified;
@@ -179,6 +191,14 @@ typedef struct hooksig_explain_args {
 extern "C" {
 #endif // __cplusplus
 
+// `hooksig::REPLAY_STORE_PREFIX`, NUL-terminated: a claim in a shared store
+// (Redis) is `HOOKSIG_REPLAY_STORE_PREFIX` + the replay key, in every language.
+extern const char HOOKSIG_REPLAY_STORE_PREFIX[32];
+
+// `hooksig::DEFAULT_STORE_CAPACITY`: the unexpired claims an in-process store
+// holds before it refuses new ones with `REPLAY_STORE_UNAVAILABLE`.
+extern const size_t HOOKSIG_DEFAULT_STORE_CAPACITY;
+
 // `hooksig::compact::COMPACT_INDEX_BITS`: bits 0.. hold `secret_index`.
 extern const uint32_t HOOKSIG_COMPACT_INDEX_BITS;
 
@@ -205,8 +225,10 @@ const char *hooksig_result_code(uint32_t result);
 const char *hooksig_result_message(uint32_t result);
 
 // The HTTP status a webhook endpoint should answer with for a result:
-// 200 for OK, 400 for broken requests, 401 for unauthentic or stale ones,
-// 500 for configuration or programming errors (and unknown values).
+// 200 for OK (and `DUPLICATE_DELIVERY`: acknowledge, skip the handler), 400
+// for broken requests, 401 for unauthentic or stale ones, 503 for
+// `REPLAY_STORE_UNAVAILABLE`, 500 for configuration or programming errors
+// (and unknown values).
 uint16_t hooksig_result_http_status(uint32_t result);
 
 // Builds a verifier for `profile` (a name such as `"stripe"` or a
@@ -234,6 +256,17 @@ enum hooksig_result hooksig_verifier_new(const char *profile,
 // `verifier` is NULL or a pointer from `hooksig_verifier_new` not yet freed;
 // it must not be used afterwards.
 void hooksig_verifier_free(struct hooksig_verifier *verifier);
+
+// How long (seconds) to keep the replay claim of a delivery this verifier
+// accepted (the core's `Verifier::replay_ttl`): `past + future` for a
+// timestamped profile with a window, else `retention` when `has_retention`,
+// else the default retention (7 days). 0 for a NULL `verifier`.
+//
+// # Safety
+// `verifier` is NULL or comes from `hooksig_verifier_new`.
+uint64_t hooksig_verifier_replay_ttl(const struct hooksig_verifier *verifier,
+                                     bool has_retention,
+                                     uint64_t retention);
 
 // The verifier's scheme (the profile's canonical name, `hooksig_verified.scheme`
 // of every verification): NUL-terminated, valid while the verifier lives.
@@ -323,7 +356,10 @@ enum hooksig_result hooksig_explain(const struct hooksig_explain_args *args,
 // `hooksig_verifier_verify` with no request line (PHP takes the general path
 // when it has one: two more arguments cost every call here more than they
 // would save), the headers packed into one string (module documentation)
-// and the result as one `hooksig::compact` number: negative
+// and the result as one `hooksig::compact` number plus, on success, the
+// replay key and `id_signed` as 65 bytes written to `out_replay` (NULL: not
+// written): the key's 64 lowercase hex characters, then `'1'` if the MAC
+// covers the id, else `'0'` (no NUL: one `FFI::string` reads it). Negative
 // is `-hooksig_result` (for the core's codes exactly `compact_error`), `0` or
 // more is a success: `secret_index`, the position of the id's header in
 // `packed` + 1 (0: no id) and the timestamp + 1 (0: none), laid out as the
@@ -332,13 +368,15 @@ enum hooksig_result hooksig_explain(const struct hooksig_explain_args *args,
 //
 // # Safety
 // `verifier` comes from `hooksig_verifier_new`; `packed` and `body` point to
-// their lengths in bytes (or are NULL with length 0).
+// their lengths in bytes (or are NULL with length 0); `out_replay` is NULL
+// or points to 65 writable bytes.
 int64_t hooksig_verifier_verify_compact(const struct hooksig_verifier *verifier,
                                         const char *packed,
                                         size_t packed_len,
                                         const char *body,
                                         size_t body_len,
-                                        uint64_t now);
+                                        uint64_t now,
+                                        uint8_t *out_replay);
 
 // Which of many header names the verifier's profile reads (any case, `-`/`_`
 // alike, CGI `HTTP_` names; the core's `Verifier::wanted_headers`), so that a

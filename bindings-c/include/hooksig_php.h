@@ -14,6 +14,8 @@ typedef enum hooksig_result {
   HOOKSIG_RESULT_MALFORMED_BODY = 8,
   HOOKSIG_RESULT_INVALID_ARGUMENT = 9,
   HOOKSIG_RESULT_INTERNAL = 10,
+  HOOKSIG_RESULT_DUPLICATE_DELIVERY = 11,
+  HOOKSIG_RESULT_REPLAY_STORE_UNAVAILABLE = 12,
   HOOKSIG_RESULT_NULL_ARGUMENT = 100,
   HOOKSIG_RESULT_BUFFER_TOO_SMALL = 101,
 } hooksig_result;
@@ -58,6 +60,8 @@ typedef struct hooksig_verified {
   uint64_t timestamp;
   const uint8_t *id;
   size_t id_len;
+  bool id_signed;
+  char replay_key[65];
   char scheme[32];
 } hooksig_verified;
 
@@ -88,6 +92,10 @@ typedef struct hooksig_explain_args {
   uint64_t now;
 } hooksig_explain_args;
 
+extern const char HOOKSIG_REPLAY_STORE_PREFIX[32];
+
+extern const size_t HOOKSIG_DEFAULT_STORE_CAPACITY;
+
 extern const uint32_t HOOKSIG_COMPACT_INDEX_BITS;
 
 extern const uint32_t HOOKSIG_COMPACT_ID_SHIFT;
@@ -114,6 +122,10 @@ enum hooksig_result hooksig_verifier_new(const char *profile,
                                          struct hooksig_verifier **out_verifier);
 
 void hooksig_verifier_free(struct hooksig_verifier *verifier);
+
+uint64_t hooksig_verifier_replay_ttl(const struct hooksig_verifier *verifier,
+                                     bool has_retention,
+                                     uint64_t retention);
 
 const char *hooksig_verifier_scheme(const struct hooksig_verifier *verifier);
 
@@ -152,7 +164,8 @@ int64_t hooksig_verifier_verify_compact(const struct hooksig_verifier *verifier,
                                         size_t packed_len,
                                         const char *body,
                                         size_t body_len,
-                                        uint64_t now);
+                                        uint64_t now,
+                                        uint8_t *out_replay);
 
 uint64_t hooksig_verifier_wants_headers(const struct hooksig_verifier *verifier,
                                         const char *names,

@@ -1,6 +1,6 @@
 <?php
 // Without Composer: `require 'path/to/bindings-c/php/autoload.php';` (PSR-4 `Hooksig\` -> src/,
-// as composer.json declares, plus the namespaced functions).
+// as composer.json declares, plus the namespaced functions and replay.php).
 declare(strict_types=1);
 
 spl_autoload_register(static function (string $class): void {
@@ -12,3 +12,4 @@ spl_autoload_register(static function (string $class): void {
     }
 });
 require_once __DIR__ . '/src/functions.php';
+require_once __DIR__ . '/src/replay.php';

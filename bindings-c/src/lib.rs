@@ -126,9 +126,26 @@ pub struct hooksig_verified {
     pub id: *const u8,
     /// Length of `id` in bytes (0 when `id` is NULL).
     pub id_len: usize,
+    /// True if the MAC covers `id` (Standard Webhooks / Svix only); otherwise
+    /// a replay can carry any id: de-duplicate on `replay_key`.
+    pub id_signed: bool,
+    /// What to de-duplicate this delivery on: 64 lowercase hex characters,
+    /// NUL-terminated, derived from the MACed bytes only (every spelling of
+    /// one signed delivery has the same key). Claim it in a shared store
+    /// under `HOOKSIG_REPLAY_STORE_PREFIX` + this key.
+    pub replay_key: [c_char; 65],
     /// The profile's canonical name, NUL-terminated (`"stripe"`, `"custom"`…).
     pub scheme: [c_char; 32],
 }
+
+/// `hooksig::REPLAY_STORE_PREFIX`, NUL-terminated: a claim in a shared store
+/// (Redis) is `HOOKSIG_REPLAY_STORE_PREFIX` + the replay key, in every language.
+#[unsafe(no_mangle)]
+pub static HOOKSIG_REPLAY_STORE_PREFIX: [c_char; 32] = result::nul_terminated(hooksig::REPLAY_STORE_PREFIX);
+/// `hooksig::DEFAULT_STORE_CAPACITY`: the unexpired claims an in-process store
+/// holds before it refuses new ones with `REPLAY_STORE_UNAVAILABLE`.
+#[unsafe(no_mangle)]
+pub static HOOKSIG_DEFAULT_STORE_CAPACITY: usize = hooksig::DEFAULT_STORE_CAPACITY;
 
 /// What `hooksig_sign` signs besides the body. All-zero (or a NULL pointer): nothing.
 #[repr(C)]
@@ -205,8 +222,10 @@ pub extern "C" fn hooksig_result_message(result: u32) -> *const c_char {
 }
 
 /// The HTTP status a webhook endpoint should answer with for a result:
-/// 200 for OK, 400 for broken requests, 401 for unauthentic or stale ones,
-/// 500 for configuration or programming errors (and unknown values).
+/// 200 for OK (and `DUPLICATE_DELIVERY`: acknowledge, skip the handler), 400
+/// for broken requests, 401 for unauthentic or stale ones, 503 for
+/// `REPLAY_STORE_UNAVAILABLE`, 500 for configuration or programming errors
+/// (and unknown values).
 #[unsafe(no_mangle)]
 pub extern "C" fn hooksig_result_http_status(result: u32) -> u16 {
     guard(500, || result::http_status(result))
@@ -240,7 +259,7 @@ pub unsafe extern "C" fn hooksig_verifier_new(
             unsafe { (text(profile, profile_len)?, secret_list(secrets, secrets_len)?, window.as_ref()) };
         let tolerance = tolerance(window)?;
         let inner = Verifier::new(Profile::parse(profile)?, &secrets)?.with_tolerance(tolerance);
-        let scheme = scheme_text(inner.profile().name());
+        let scheme = c_text(inner.profile().name().as_bytes());
         let boxed = Box::into_raw(Box::new(hooksig_verifier { inner, scheme }));
         // SAFETY: checked non-NULL; writable by contract.
         unsafe { out_verifier.write(boxed) };
@@ -261,6 +280,23 @@ pub unsafe extern "C" fn hooksig_verifier_free(verifier: *mut hooksig_verifier) 
             drop(unsafe { Box::from_raw(verifier) });
         }
     });
+}
+
+/// How long (seconds) to keep the replay claim of a delivery this verifier
+/// accepted (the core's `Verifier::replay_ttl`): `past + future` for a
+/// timestamped profile with a window, else `retention` when `has_retention`,
+/// else the default retention (7 days). 0 for a NULL `verifier`.
+///
+/// # Safety
+/// `verifier` is NULL or comes from `hooksig_verifier_new`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_verifier_replay_ttl(
+    verifier: *const hooksig_verifier,
+    has_retention: bool,
+    retention: u64,
+) -> u64 {
+    // SAFETY: the caller's contract above.
+    guard(0, || unsafe { reference(verifier) }.map_or(0, |v| v.inner.replay_ttl(has_retention.then_some(retention))))
 }
 
 /// The verifier's scheme (the profile's canonical name, `hooksig_verified.scheme`
@@ -512,13 +548,13 @@ pub(crate) unsafe fn header_list<'a>(
         .collect()
 }
 
-/// `name` NUL-terminated in a fixed array (cut at `SCHEME_CAP - 1` bytes; names are far shorter).
-fn scheme_text(name: &str) -> [c_char; SCHEME_CAP] {
-    let mut scheme = [0; SCHEME_CAP];
-    for (slot, byte) in scheme.iter_mut().zip(name.bytes().take(SCHEME_CAP - 1)) {
-        *slot = byte as c_char;
+/// `text` NUL-terminated in a fixed array (cut at `N - 1` bytes; scheme names and keys are shorter).
+fn c_text<const N: usize>(text: &[u8]) -> [c_char; N] {
+    let mut array = [0; N];
+    for (slot, byte) in array.iter_mut().zip(text.iter().take(N - 1)) {
+        *slot = *byte as c_char;
     }
-    scheme
+    array
 }
 
 pub(crate) fn to_c(verified: &Verified<'_>) -> hooksig_verified {
@@ -529,6 +565,8 @@ pub(crate) fn to_c(verified: &Verified<'_>) -> hooksig_verified {
         timestamp: verified.timestamp.unwrap_or(0),
         id,
         id_len,
-        scheme: scheme_text(verified.scheme),
+        id_signed: verified.id_signed,
+        replay_key: c_text(&verified.replay_key.to_hex()),
+        scheme: c_text(verified.scheme.as_bytes()),
     }
 }

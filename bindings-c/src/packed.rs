@@ -76,7 +76,10 @@ fn compact_value(result: Result<Verified<'_>, Error>, headers: &[HeaderPair<'_>]
 /// `hooksig_verifier_verify` with no request line (PHP takes the general path
 /// when it has one: two more arguments cost every call here more than they
 /// would save), the headers packed into one string (module documentation)
-/// and the result as one `hooksig::compact` number: negative
+/// and the result as one `hooksig::compact` number plus, on success, the
+/// replay key and `id_signed` as 65 bytes written to `out_replay` (NULL: not
+/// written): the key's 64 lowercase hex characters, then `'1'` if the MAC
+/// covers the id, else `'0'` (no NUL: one `FFI::string` reads it). Negative
 /// is `-hooksig_result` (for the core's codes exactly `compact_error`), `0` or
 /// more is a success: `secret_index`, the position of the id's header in
 /// `packed` + 1 (0: no id) and the timestamp + 1 (0: none), laid out as the
@@ -85,7 +88,8 @@ fn compact_value(result: Result<Verified<'_>, Error>, headers: &[HeaderPair<'_>]
 ///
 /// # Safety
 /// `verifier` comes from `hooksig_verifier_new`; `packed` and `body` point to
-/// their lengths in bytes (or are NULL with length 0).
+/// their lengths in bytes (or are NULL with length 0); `out_replay` is NULL
+/// or points to 65 writable bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hooksig_verifier_verify_compact(
     verifier: *const hooksig_verifier,
@@ -94,6 +98,7 @@ pub unsafe extern "C" fn hooksig_verifier_verify_compact(
     body: *const c_char,
     body_len: usize,
     now: u64,
+    out_replay: *mut u8,
 ) -> i64 {
     guard(compact_error(Error::Internal), || {
         let run = || {
@@ -101,7 +106,14 @@ pub unsafe extern "C" fn hooksig_verifier_verify_compact(
             let (verifier, packed, body) =
                 unsafe { (reference(verifier)?, bytes(packed, packed_len)?, bytes(body, body_len)?) };
             let headers = unpack(packed)?;
-            Ok(compact_value(verifier.inner.verify(&headers, body, now), &headers))
+            let result = verifier.inner.verify(&headers, body, now);
+            if let (Ok(verified), false) = (&result, out_replay.is_null()) {
+                let mut replay = [if verified.id_signed { b'1' } else { b'0' }; 65];
+                replay.iter_mut().zip(verified.replay_key.to_hex()).for_each(|(slot, hex)| *slot = hex);
+                // SAFETY: non-NULL, 65 writable bytes (contract); `replay` is our own.
+                unsafe { core::ptr::copy_nonoverlapping(replay.as_ptr(), out_replay, replay.len()) };
+            }
+            Ok(compact_value(result, &headers))
         };
         run().unwrap_or_else(|code: hooksig_result| -i64::from(code as u32))
     })

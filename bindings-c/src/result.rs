@@ -5,7 +5,7 @@ use core::ffi::c_char;
 
 use hooksig::Error;
 
-/// What a call did. `HOOKSIG_RESULT_OK` (0) is success; 1 to 10 are the
+/// What a call did. `HOOKSIG_RESULT_OK` (0) is success; 1 to 12 are the
 /// core's error codes in `Error::ALL` order; 100 and up are the C ABI's own.
 /// Values are explicit and never reused: a retired value stays reserved.
 /// (`repr(C)`: a plain C `enum`, which PHP's FFI parser also reads.)
@@ -35,7 +35,11 @@ pub enum hooksig_result {
     /// An internal error: a panic caught at the boundary (a bug in hooksig;
     /// please report it). The core's `INTERNAL`, the same code in every language.
     Internal = 10,
-    // 11..=99: reserved for future core codes.
+    /// This signed delivery was already claimed in the replay store (answer 200, skip the handler).
+    DuplicateDelivery = 11,
+    /// The replay store cannot answer: the delivery was not accepted (answer 503).
+    ReplayStoreUnavailable = 12,
+    // 13..=99: reserved for future core codes.
     /// A required pointer was NULL (or NULL with a non-zero length).
     NullArgument = 100,
     /// An output buffer is too small; the needed size was written.
@@ -55,6 +59,8 @@ impl From<Error> for hooksig_result {
             Error::InvalidSecret => hooksig_result::InvalidSecret,
             Error::MalformedBody => hooksig_result::MalformedBody,
             Error::InvalidArgument => hooksig_result::InvalidArgument,
+            Error::DuplicateDelivery => hooksig_result::DuplicateDelivery,
+            Error::ReplayStoreUnavailable => hooksig_result::ReplayStoreUnavailable,
             _ => hooksig_result::Internal,
         }
     }
@@ -66,20 +72,21 @@ const TEXT_CAP: usize = 112;
 /// One row: the numeric value, its code and its message, NUL-terminated.
 struct Row {
     value: u32,
-    code: [u8; TEXT_CAP],
-    message: [u8; TEXT_CAP],
+    code: [c_char; TEXT_CAP],
+    message: [c_char; TEXT_CAP],
 }
 
 /// Copies `text` into a NUL-terminated array at compile time (an overlong
 /// text is a build error, not a runtime panic).
 #[allow(clippy::indexing_slicing, reason = "const-evaluated only: an out-of-bounds index fails the build")]
-const fn nul_terminated(text: &str) -> [u8; TEXT_CAP] {
+#[allow(clippy::cast_possible_wrap, reason = "a byte reinterpreted as C's char, as C does")]
+pub(crate) const fn nul_terminated<const N: usize>(text: &str) -> [c_char; N] {
     let bytes = text.as_bytes();
-    assert!(bytes.len() < TEXT_CAP, "result text too long");
-    let mut out = [0u8; TEXT_CAP];
+    assert!(bytes.len() < N, "text too long");
+    let mut out = [0; N];
     let mut i = 0;
     while i < bytes.len() {
-        out[i] = bytes[i];
+        out[i] = bytes[i] as c_char;
         i += 1;
     }
     out
@@ -93,7 +100,7 @@ const fn core_row(value: hooksig_result, error: Error) -> Row {
     row(value, error.code(), error.message())
 }
 
-static ROWS: [Row; 13] = [
+static ROWS: [Row; 15] = [
     row(hooksig_result::Ok, "OK", "success"),
     core_row(hooksig_result::MissingHeader, Error::MissingHeader),
     core_row(hooksig_result::MalformedHeader, Error::MalformedHeader),
@@ -105,6 +112,8 @@ static ROWS: [Row; 13] = [
     core_row(hooksig_result::MalformedBody, Error::MalformedBody),
     core_row(hooksig_result::InvalidArgument, Error::InvalidArgument),
     core_row(hooksig_result::Internal, Error::Internal),
+    core_row(hooksig_result::DuplicateDelivery, Error::DuplicateDelivery),
+    core_row(hooksig_result::ReplayStoreUnavailable, Error::ReplayStoreUnavailable),
     row(hooksig_result::NullArgument, "NULL_ARGUMENT", "a required pointer argument is NULL"),
     row(hooksig_result::BufferTooSmall, "BUFFER_TOO_SMALL", "the output buffer is too small; see the needed size"),
 ];
@@ -117,12 +126,12 @@ fn lookup(value: u32) -> &'static Row {
 
 /// The code string of a result value (`"OK"`, `"SIGNATURE_MISMATCH"`…), `"UNKNOWN"` for any other number.
 pub(crate) fn code(value: u32) -> *const c_char {
-    lookup(value).code.as_ptr().cast()
+    lookup(value).code.as_ptr()
 }
 
 /// The one-line message of a result value.
 pub(crate) fn message(value: u32) -> *const c_char {
-    lookup(value).message.as_ptr().cast()
+    lookup(value).message.as_ptr()
 }
 
 /// The HTTP status a webhook endpoint should answer with: 200 for OK,

@@ -6,6 +6,7 @@
 
 #![allow(unsafe_code, reason = "these tests call the C ABI, as a C caller would")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, missing_docs)]
+#![allow(unsafe_code, reason = "these tests call the C ABI's extern fns, as C does")]
 
 use core::ffi::{CStr, c_char};
 use core::ptr;

@@ -4,6 +4,7 @@
 
 #![allow(unsafe_code, reason = "these tests call the C ABI, as a C caller would")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, missing_docs)]
+#![allow(unsafe_code, reason = "these tests call the C ABI's extern fns, as C does")]
 
 use core::ffi::{CStr, c_char};
 use core::ptr;
@@ -43,7 +44,7 @@ fn core_codes_are_numbered_in_error_all_order_with_the_core_strings() {
     assert_eq!(text(hooksig_result_code(100)), "NULL_ARGUMENT");
     assert_eq!(text(hooksig_result_code(101)), "BUFFER_TOO_SMALL");
     assert_eq!(text(hooksig_result_code(10)), "INTERNAL");
-    for junk in [11, 99, 102, 103, u32::MAX] {
+    for junk in [13, 99, 102, 103, u32::MAX] {
         assert_eq!(text(hooksig_result_code(junk)), "UNKNOWN");
         assert_eq!(text(hooksig_result_message(junk)), "not a hooksig_result value");
         assert_eq!(hooksig_result_http_status(junk), 500);
@@ -152,10 +153,43 @@ fn packed_headers_keep_nuls_empties_and_positions() {
     let v = verifier("github", "s");
     // SAFETY: live inputs of the stated lengths.
     let compact = |packed: &[u8]| unsafe {
-        hooksig_verifier_verify_compact(v, packed.as_ptr().cast(), packed.len(), c"b".as_ptr(), 1, 0)
+        hooksig_verifier_verify_compact(v, packed.as_ptr().cast(), packed.len(), c"b".as_ptr(), 1, 0, ptr::null_mut())
     };
     // The id is the value of the 5th header: every length and byte before it was read exactly.
     assert_eq!((compact(&packed) >> COMPACT_ID_SHIFT) & ((1 << COMPACT_ID_BITS) - 1), 5);
+    // On success the replay key (64 hex) and id_signed ('0': GitHub's id is not signed) fill the out buffer,
+    // the same key as the core's; on failure it is left alone.
+    let mut replay = [b'x'; 66];
+    let want = hooksig::Verifier::new(hooksig::Profile::GitHub, &["s"]).unwrap().verify(&headers, b"b", 0).unwrap();
+    // SAFETY: live inputs of the stated lengths; 65 writable bytes (and one more, to see it untouched).
+    let packed_ok = unsafe {
+        hooksig_verifier_verify_compact(
+            v,
+            packed.as_ptr().cast(),
+            packed.len(),
+            c"b".as_ptr(),
+            1,
+            0,
+            replay.as_mut_ptr(),
+        )
+    };
+    assert!(packed_ok >= 0);
+    assert_eq!(&replay[..64], want.replay_key.to_hex().as_slice());
+    assert_eq!(&replay[64..], b"0x");
+    let mut untouched = [b'x'; 65];
+    // SAFETY: as above; a body that does not verify.
+    let failed = unsafe {
+        hooksig_verifier_verify_compact(
+            v,
+            packed.as_ptr().cast(),
+            packed.len(),
+            c"c".as_ptr(),
+            1,
+            0,
+            untouched.as_mut_ptr(),
+        )
+    };
+    assert_eq!((failed, untouched), (-(hooksig_result::SignatureMismatch as i64), [b'x'; 65]));
     assert_eq!(compact(&packed[..packed.len() - 1]), -(hooksig_result::InvalidArgument as i64));
     assert_eq!(compact(b"\x01\0\0\0X"), -(hooksig_result::InvalidArgument as i64), "a name without a value");
     assert_eq!(compact(b""), -(hooksig_result::MissingHeader as i64));
@@ -182,4 +216,31 @@ fn wants_headers_answers_the_first_64_names_in_order() {
         assert_eq!(hooksig_verifier_wants_headers(ptr::null(), w.as_ptr().cast(), w.len()), 0);
         hooksig_verifier_free(v);
     }
+}
+
+#[test]
+fn replay_ttl_and_store_constants_come_from_the_core() {
+    assert_eq!(Error::ALL.len(), 12);
+    assert_eq!(hooksig_result::DuplicateDelivery as u32, 11);
+    assert_eq!(hooksig_result::ReplayStoreUnavailable as u32, 12);
+    assert_eq!((hooksig_result_http_status(11), hooksig_result_http_status(12)), (200, 503));
+    // SAFETY: a NUL-terminated static array.
+    let prefix = unsafe { CStr::from_ptr(HOOKSIG_REPLAY_STORE_PREFIX.as_ptr()) };
+    assert_eq!(prefix.to_str().unwrap(), hooksig::REPLAY_STORE_PREFIX);
+    assert_eq!(HOOKSIG_DEFAULT_STORE_CAPACITY, hooksig::DEFAULT_STORE_CAPACITY);
+    for (profile, retention, want) in [
+        ("stripe", None, 2 * hooksig::DEFAULT_WINDOW),
+        ("stripe", Some(60), 2 * hooksig::DEFAULT_WINDOW),
+        ("github", None, hooksig::DEFAULT_RETENTION),
+        ("github", Some(60), 60),
+    ] {
+        let v = verifier(profile, "s");
+        // SAFETY: a live verifier, then freed.
+        let ttl = unsafe { hooksig_verifier_replay_ttl(v, retention.is_some(), retention.unwrap_or(0)) };
+        // SAFETY: from hooksig_verifier_new.
+        unsafe { hooksig_verifier_free(v) };
+        assert_eq!(ttl, want, "{profile} {retention:?}");
+    }
+    // SAFETY: NULL is answered with 0.
+    assert_eq!(unsafe { hooksig_verifier_replay_ttl(ptr::null(), false, 0) }, 0);
 }

@@ -4,6 +4,7 @@
 
 #![allow(unsafe_code, reason = "these tests call the C ABI, as a C caller would")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, missing_docs)]
+#![allow(unsafe_code, reason = "these tests call the C ABI's extern fns, as C does")]
 
 use core::ffi::CStr;
 use core::ptr;
@@ -11,7 +12,9 @@ use core::ptr;
 use hooksig_ffi::*;
 mod common;
 use common::tolerance;
-use hooksig_testdata::{Value, body, check_verified, expected_headers, headers, run_all, same_headers, vectors};
+use hooksig_testdata::{
+    Value, body, check_replay, check_verified, expected_headers, headers, run_all, same_headers, vectors,
+};
 
 fn code(result: hooksig_result) -> String {
     // SAFETY: hooksig_result_code returns a static NUL-terminated string.
@@ -100,6 +103,9 @@ fn run_case(case: &Value) -> Result<(), String> {
         }
         let (index, timestamp, id) = verified_fields(verified);
         check_verified(case, index, timestamp, id.as_deref())?;
+        // SAFETY: NUL-terminated within the array.
+        let key = unsafe { CStr::from_ptr(verified.replay_key.as_ptr()) }.to_str().unwrap();
+        check_replay(case, key, verified.id_signed)?;
     }
     Ok(())
 }

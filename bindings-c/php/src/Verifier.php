@@ -27,6 +27,8 @@ final class Verifier
     private CData $verifyCompact;
     /** The native verifier (owned by $handle, which clones share). */
     private CData $verifier;
+    /** uint8_t[65] the fast path writes the replay key (64 hex) and id_signed ('1'/'0') into. */
+    private CData $replay;
     /**
      * @var array<string, string> the names the profile reads (the library's answers, remembered: learn()),
      * each with its packed prefix: pack('Va*', strlen(name), name)
@@ -72,6 +74,7 @@ final class Verifier
         };
         $this->scheme = $ffi->hooksig_verifier_scheme($handle);
         $this->verifyCompact = $ffi->hooksig_verifier_verify_compact;
+        $this->replay = $ffi->new('uint8_t[65]');
         Library::defineCompactLayout();
     }
 
@@ -107,7 +110,7 @@ final class Verifier
         // One FFI call; the result is one hooksig::compact number (layout: the library's HOOKSIG_COMPACT_*,
         // see Library::compactLayout): the secret index, which packed header's value is the id (+1), the
         // timestamp + 1. $values are the packed values, in order.
-        $result = ($this->verifyCompact)($this->verifier, $packed, \strlen($packed), $body, \strlen($body), $now ?? time());
+        $result = ($this->verifyCompact)($this->verifier, $packed, \strlen($packed), $body, \strlen($body), $now ?? time(), $this->replay);
         if ($result >= 0) {
             $slot = ($result >> COMPACT_ID_SHIFT) & ((1 << COMPACT_ID_BITS) - 1);
             $timestamp = $result >> COMPACT_TIMESTAMP_SHIFT;
@@ -116,6 +119,8 @@ final class Verifier
                 $result & ((1 << COMPACT_INDEX_BITS) - 1),
                 $timestamp === 0 ? null : $timestamp - 1,
                 $slot === 0 ? null : array_values($values)[$slot - 1],
+                FFI::string($this->replay, 64),
+                $this->replay[64] === 49, // "1"
             );
         }
         $result === COMPACT_DOES_NOT_FIT || Library::check(-$result);
@@ -137,7 +142,20 @@ final class Verifier
             $out->secret_index,
             $out->has_timestamp ? $out->timestamp : null,
             FFI::isNull($out->id) ? null : FFI::string($out->id, $out->id_len),
+            FFI::string($out->replay_key),
+            $out->id_signed,
         );
+    }
+
+    /**
+     * How long (seconds) a replay claim for a delivery this verifier accepted must be kept (the library's
+     * hooksig_verifier_replay_ttl): past + future for a timestamped profile with a window, else $retention
+     * (null: the default, 7 days).
+     */
+    public function replayTtl(?int $retention = null): int
+    {
+        ($retention ?? 0) >= 0 || Library::check(Library::load()->HOOKSIG_RESULT_INVALID_ARGUMENT);
+        return Library::load()->hooksig_verifier_replay_ttl($this->verifier, $retention !== null, $retention ?? 0);
     }
 
     /**

@@ -61,6 +61,12 @@ foreach ($vectors['cases'] as $case) {
         if (array_key_exists('expect_id', $case)) {
             check($verified->id === $case['expect_id'], "$name: id " . var_export($verified->id, true));
         }
+        if (array_key_exists('expect_replay_key', $case)) {
+            check($verified->replayKey === $case['expect_replay_key'], "$name: replayKey {$verified->replayKey}");
+        }
+        if (array_key_exists('expect_id_signed', $case)) {
+            check($verified->idSigned === $case['expect_id_signed'], "$name: idSigned");
+        }
     }
 }
 

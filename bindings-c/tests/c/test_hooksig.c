@@ -417,31 +417,94 @@ static void test_compact_and_wants_headers(void) {
     len = pack_field(packed, len, "dlv_1zP9e", 9);
     const char *p = (const char *)packed;
     int64_t index_mask = (1 << HOOKSIG_COMPACT_INDEX_BITS) - 1, id_mask = (1 << HOOKSIG_COMPACT_ID_BITS) - 1;
-    int64_t r = hooksig_verifier_verify_compact(v, p, len, TEXT(K2P_BODY), 1714672900);
+    int64_t r = hooksig_verifier_verify_compact(v, p, len, TEXT(K2P_BODY), 1714672900, NULL);
     CHECK(r >= 0 && (r & index_mask) == 0);
     CHECK(((r >> HOOKSIG_COMPACT_ID_SHIFT) & id_mask) == 3); /* the id is the value of header 2 (+1) */
     CHECK((r >> HOOKSIG_COMPACT_TIMESTAMP_SHIFT) == 1714672890 + 1);
-    r = hooksig_verifier_verify_compact(v, p, sig_end, TEXT(K2P_BODY), 1714672900);
+    r = hooksig_verifier_verify_compact(v, p, sig_end, TEXT(K2P_BODY), 1714672900, NULL);
     CHECK(r >= 0 && ((r >> HOOKSIG_COMPACT_ID_SHIFT) & id_mask) == 0); /* no id sent */
-    CHECK(hooksig_verifier_verify_compact(v, p, len, TEXT("{}"), 1714672900) ==
+    CHECK(hooksig_verifier_verify_compact(v, p, len, TEXT("{}"), 1714672900, NULL) ==
           -HOOKSIG_RESULT_SIGNATURE_MISMATCH);
     /* Every truncation is INVALID_ARGUMENT, except at a header boundary: fewer headers (the id is optional). */
     for (size_t cut = 1; cut < len; cut++) {
-        r = hooksig_verifier_verify_compact(v, p, cut, TEXT(K2P_BODY), 1714672900);
+        r = hooksig_verifier_verify_compact(v, p, cut, TEXT(K2P_BODY), 1714672900, NULL);
         CHECK(r == (cut == sig_end     ? r & ~(id_mask << HOOKSIG_COMPACT_ID_SHIFT)
                     : cut == first_end ? -HOOKSIG_RESULT_MISSING_HEADER
                                        : -HOOKSIG_RESULT_INVALID_ARGUMENT));
     }
-    CHECK(hooksig_verifier_verify_compact(v, NULL, 0, NULL, 0, 0) == -HOOKSIG_RESULT_MISSING_HEADER);
-    CHECK(hooksig_verifier_verify_compact(NULL, p, len, TEXT(K2P_BODY), 0) == -HOOKSIG_RESULT_NULL_ARGUMENT);
-    CHECK(hooksig_verifier_verify_compact(v, NULL, len, TEXT(K2P_BODY), 0) == -HOOKSIG_RESULT_NULL_ARGUMENT);
-    CHECK(hooksig_verifier_verify_compact(v, p, len, NULL, 1, 0) == -HOOKSIG_RESULT_NULL_ARGUMENT);
+    CHECK(hooksig_verifier_verify_compact(v, NULL, 0, NULL, 0, 0, NULL) == -HOOKSIG_RESULT_MISSING_HEADER);
+    CHECK(hooksig_verifier_verify_compact(NULL, p, len, TEXT(K2P_BODY), 0, NULL) == -HOOKSIG_RESULT_NULL_ARGUMENT);
+    CHECK(hooksig_verifier_verify_compact(v, NULL, len, TEXT(K2P_BODY), 0, NULL) == -HOOKSIG_RESULT_NULL_ARGUMENT);
+    CHECK(hooksig_verifier_verify_compact(v, p, len, NULL, 1, 0, NULL) == -HOOKSIG_RESULT_NULL_ARGUMENT);
     /* An id with spaces around it is trimmed by the core: not "that header's value", so not compact. */
     len = pack_field(packed, sig_end, "HTTP_X_KEY2PAY_DELIVERY", 23);
     len = pack_field(packed, len, " dlv_1zP9e", 10);
-    CHECK(hooksig_verifier_verify_compact(v, p, len, TEXT(K2P_BODY), 1714672900) ==
+    CHECK(hooksig_verifier_verify_compact(v, p, len, TEXT(K2P_BODY), 1714672900, NULL) ==
           HOOKSIG_COMPACT_DOES_NOT_FIT);
     hooksig_verifier_free(v);
+}
+
+static int is_lower_hex(const char *text, size_t len) {
+    for (size_t i = 0; i < len; i++) {
+        if (!((text[i] >= '0' && text[i] <= '9') || (text[i] >= 'a' && text[i] <= 'f'))) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Replay protection: the key in both results, its codes, the claim TTL and the store constants. */
+static void test_replay(void) {
+    hooksig_verifier *v = verifier("stripe", STRIPE_SECRET, NULL);
+    hooksig_header headers[] = {header("Stripe-Signature", STRIPE_SIG)};
+    hooksig_verified out;
+    CHECK_RC(hooksig_verifier_verify(v, headers, 1, TEXT(STRIPE_BODY), NO_LINE, 1700000000, &out), HOOKSIG_RESULT_OK);
+    CHECK(strlen(out.replay_key) == 64 && is_lower_hex(out.replay_key, 64) && !out.id_signed);
+    /* The same delivery re-spelled (upper-case hex, no v0): the same key. */
+    char upper[256];
+    snprintf(upper, sizeof upper, "%s", STRIPE_SIG);
+    for (char *c = upper; *c; c++) {
+        *c = (*c >= 'a' && *c <= 'f') ? (char)(*c - 'a' + 'A') : *c;
+    }
+    *strstr(upper, ",v0=") = '\0';
+    hooksig_header respelled[] = {header("stripe-signature", upper)};
+    hooksig_verified again;
+    CHECK_RC(hooksig_verifier_verify(v, respelled, 1, TEXT(STRIPE_BODY), NO_LINE, 1700000000, &again), HOOKSIG_RESULT_OK);
+    CHECK(strcmp(again.replay_key, out.replay_key) == 0);
+    /* The fast path writes the same key, then '0' (id not signed). */
+    uint8_t packed[256], replay[66];
+    memset(replay, 'x', sizeof replay);
+    size_t len = pack_field(packed, 0, "Stripe-Signature", 16);
+    len = pack_field(packed, len, STRIPE_SIG, strlen(STRIPE_SIG));
+    CHECK(hooksig_verifier_verify_compact(v, (const char *)packed, len, TEXT(STRIPE_BODY), 1700000000, replay) >= 0);
+    CHECK(memcmp(replay, out.replay_key, 64) == 0 && replay[64] == '0' && replay[65] == 'x');
+    /* The claim TTL: the window for a timestamped profile, else the retention (default 7 days). */
+    CHECK(hooksig_verifier_replay_ttl(v, false, 0) == 600 && hooksig_verifier_replay_ttl(v, true, 60) == 600);
+    hooksig_verifier_free(v);
+    v = verifier("github", "s", NULL);
+    CHECK(hooksig_verifier_replay_ttl(v, false, 0) == 7 * 86400 && hooksig_verifier_replay_ttl(v, true, 60) == 60);
+    CHECK(hooksig_verifier_replay_ttl(NULL, true, 60) == 0);
+    hooksig_verifier_free(v);
+    /* Standard Webhooks signs its id. */
+    hooksig_sign_options options = {true, 1700000000, {BYTES("msg_1")}, {NULL, 0}, {NULL, 0}, {NULL, 0}};
+    uint8_t buf[512];
+    size_t needed;
+    hooksig_signed_headers signed_headers;
+    CHECK_RC(hooksig_sign(TEXT("standard-webhooks"), TEXT("whsec_c2VjcmV0"), TEXT("{}"), &options, buf, sizeof buf, &needed,
+                          &signed_headers),
+             HOOKSIG_RESULT_OK);
+    v = verifier("standard-webhooks", "whsec_c2VjcmV0", NULL);
+    CHECK_RC(hooksig_verifier_verify(v, signed_headers.headers, signed_headers.len, TEXT("{}"), NO_LINE, 1700000000, &out),
+             HOOKSIG_RESULT_OK);
+    CHECK(out.id_signed && out.id_len == 5 && is_lower_hex(out.replay_key, 64));
+    hooksig_verifier_free(v);
+    /* The codes keep the core's Error::ALL numbering. */
+    CHECK(HOOKSIG_RESULT_DUPLICATE_DELIVERY == 11 && HOOKSIG_RESULT_REPLAY_STORE_UNAVAILABLE == 12);
+    CHECK(strcmp(hooksig_result_code(HOOKSIG_RESULT_DUPLICATE_DELIVERY), "DUPLICATE_DELIVERY") == 0);
+    CHECK(strcmp(hooksig_result_code(HOOKSIG_RESULT_REPLAY_STORE_UNAVAILABLE), "REPLAY_STORE_UNAVAILABLE") == 0);
+    CHECK(hooksig_result_http_status(HOOKSIG_RESULT_DUPLICATE_DELIVERY) == 200);
+    CHECK(hooksig_result_http_status(HOOKSIG_RESULT_REPLAY_STORE_UNAVAILABLE) == 503);
+    CHECK(strcmp(HOOKSIG_REPLAY_STORE_PREFIX, "hooksig:replay:") == 0 && HOOKSIG_DEFAULT_STORE_CAPACITY == 100000);
 }
 
 int main(void) {
@@ -451,6 +514,7 @@ int main(void) {
     test_nulls_and_junk();
     test_explain();
     test_compact_and_wants_headers();
+    test_replay();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
