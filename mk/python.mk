@@ -22,7 +22,7 @@ $(PY_VENV)/.installed: $(PY_DIR)/requirements-test.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r $(PY_DIR)/requirements-test.txt
 	touch $@
 
-test-python: $(PY_VENV)/.installed ## Python package: build + install with pip, mypy --strict, stubtest, pytest
+test-python: $(PY_VENV)/.installed redis-deps ## Python package: build + install with pip, mypy --strict, stubtest, pytest
 	PATH="$(abspath $(PY_VENV))/bin:$$PATH" $(PY) -m pip install --quiet --disable-pip-version-check --no-build-isolation --force-reinstall --no-deps ./$(PY_DIR)
 	cd $(PY_DIR) && .venv/bin/python -m mypy
 	cd $(PY_DIR) && .venv/bin/python -m mypy.stubtest hooksig

@@ -93,7 +93,7 @@ fn options<'py, const N: usize>(
     kwargs: Option<&Bound<'py, PyDict>>,
     names: [&str; N],
 ) -> PyResult<[Arg<'py>; N]> {
-    let mut slots: [Arg<'py>; N] = std::array::from_fn(|_| None);
+    let mut slots: [Arg<'py>; N] = core::array::from_fn(|_| None);
     for (key, value) in kwargs.into_iter().flat_map(PyDictMethods::iter) {
         let key = key.cast::<PyString>().or_invalid(py)?.to_str().or_invalid(py)?;
         let slot = slots.iter_mut().zip(names).find(|(_, name)| *name == key).map(|(slot, _)| slot);
@@ -288,7 +288,7 @@ fn buffer_bytes(buffer: &PyBuffer<u8>) -> &[u8] {
     // is read only while the GIL is held (so no Python code can write to it),
     // or, when `run` releases the GIL, only if the exporter is immutable
     // `bytes`; a mutable buffer is copied before the GIL is released.
-    unsafe { std::slice::from_raw_parts(buffer.buf_ptr().cast::<u8>(), len) }
+    unsafe { core::slice::from_raw_parts(buffer.buf_ptr().cast::<u8>(), len) }
 }
 
 fn run<T, F>(py: Python<'_>, bytes: &[u8], frozen: bool, f: F) -> T
@@ -309,7 +309,9 @@ where
 // ---- the Python API ---------------------------------------------------------
 
 /// A successful verification: `scheme`, `secret_index` (which secret matched,
-/// 0-based), `timestamp` (or `None`) and `id` (the delivery id, or `None`).
+/// 0-based), `timestamp` (or `None`), `id` (the delivery id, or `None`),
+/// `replay_key` (the core's `ReplayKey`, 64 lowercase hex) and `id_signed`
+/// (whether the MAC covers `id`).
 #[pyclass(module = "hooksig", name = "Verified", frozen, eq, hash)]
 #[derive(PartialEq, Eq, Hash)]
 struct PyVerified {
@@ -321,6 +323,10 @@ struct PyVerified {
     timestamp: Option<u64>,
     #[pyo3(get)]
     id: Option<String>,
+    #[pyo3(get)]
+    replay_key: String,
+    #[pyo3(get)]
+    id_signed: bool,
 }
 
 impl From<hooksig::Verified<'_>> for PyVerified {
@@ -330,6 +336,8 @@ impl From<hooksig::Verified<'_>> for PyVerified {
             secret_index: v.secret_index,
             timestamp: v.timestamp,
             id: v.id.map(str::to_owned),
+            replay_key: v.replay_key.to_hex().iter().copied().map(char::from).collect(),
+            id_signed: v.id_signed,
         }
     }
 }
@@ -340,8 +348,11 @@ impl PyVerified {
         let id = self.id.as_deref().into_pyobject(py)?.repr()?;
         let timestamp = self.timestamp.map_or_else(|| "None".to_owned(), |t| t.to_string());
         Ok(format!(
-            "Verified(scheme='{}', secret_index={}, timestamp={timestamp}, id={id})",
-            self.scheme, self.secret_index
+            "Verified(scheme='{}', secret_index={}, timestamp={timestamp}, id={id}, replay_key='{}', id_signed={})",
+            self.scheme,
+            self.secret_index,
+            self.replay_key,
+            if self.id_signed { "True" } else { "False" }
         ))
     }
 }
@@ -379,6 +390,22 @@ impl PyVerifier {
     ) -> PyResult<PyVerified> {
         let request = options(headers.py(), kwargs, ["method", "path_and_query", "now"])?;
         verify_with(&self.inner, headers, body, &request)
+    }
+
+    /// Seconds a replay claim for a delivery this verifier accepted must last
+    /// (the core's `Verifier::replay_ttl`): `past + future` for a timestamped
+    /// profile with a window, else `retention` (`None`: 7 days).
+    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, retention=None)")]
+    fn replay_ttl(&self, args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<u64> {
+        let py = args.py();
+        let [mut retention] = options(py, kwargs, ["retention"])?;
+        match (args.len(), &retention) {
+            (0, _) => {}
+            (1, None) => retention = Some(args.get_item(0)?),
+            _ => return Err(invalid(py, None)),
+        }
+        let retention = opt(&retention, uint)?;
+        Ok(self.inner.replay_ttl(retention))
     }
 
     fn __repr__(&self) -> String {
@@ -480,17 +507,30 @@ fn explain_json(
     with_body(body, |body| hooksig::explain(&profile, &secrets, tolerance, &headers, body, request, now).to_json())
 }
 
+/// The binding's error for a core code (`hooksig.replay`'s stores raise the
+/// core's `DUPLICATE_DELIVERY` and `REPLAY_STORE_UNAVAILABLE` through it, so
+/// that message and HTTP status come from the core). An unknown code is `INTERNAL`.
+#[pyfunction]
+fn error(py: Python<'_>, code: &str) -> Py<PyAny> {
+    let error = Error::from_code(code).unwrap_or(Error::Internal);
+    raise(py, error).into_value(py).into_any()
+}
+
 /// The compiled module; `hooksig/__init__.py` re-exports it. It keeps pyo3's
 /// default `gil_used = true` (a free-threaded interpreter re-enables the GIL
 /// for it): small mutable buffers are read in place under the GIL.
 #[pymodule]
 fn _hooksig(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("REPLAY_STORE_PREFIX", hooksig::REPLAY_STORE_PREFIX)?;
+    m.add("DEFAULT_STORE_CAPACITY", hooksig::DEFAULT_STORE_CAPACITY)?;
+    m.add("DEFAULT_RETENTION", hooksig::DEFAULT_RETENTION)?;
     m.add("VerificationError", m.py().get_type::<VerificationError>())?;
     m.add_class::<PyVerifier>()?;
     m.add_class::<PyVerified>()?;
     m.add_function(wrap_pyfunction!(verify, m)?)?;
     m.add_function(wrap_pyfunction!(sign, m)?)?;
     m.add_function(wrap_pyfunction!(explain_json, m)?)?;
+    m.add_function(wrap_pyfunction!(error, m)?)?;
     Ok(())
 }

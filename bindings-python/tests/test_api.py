@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 import hooksig
+from hooksig.replay import MemoryStore, verify_once
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"  # Standard Webhooks' documented test secret
 NOW = 1_700_000_000
@@ -36,7 +37,14 @@ def test_verified_result() -> None:
         NOW,
         "msg_1",
     )
-    assert repr(verified) == "Verified(scheme='standard-webhooks', secret_index=1, timestamp=1700000000, id='msg_1')"
+    key = verified.replay_key
+    assert len(key) == 64 and set(key) <= set("0123456789abcdef") and verified.id_signed is True
+    assert repr(verified) == (
+        "Verified(scheme='standard-webhooks', secret_index=1, timestamp=1700000000, id='msg_1', "
+        f"replay_key='{key}', id_signed=True)"
+    )
+    # The key depends on the first secret's MAC only, not on which secret matched.
+    assert hooksig.Verifier("standard-webhooks", SECRET).verify(signed(b"{}"), b"{}", now=NOW).replay_key != key
     assert verified == verifier.verify(signed(b"{}"), b"{}", now=NOW)
     with pytest.raises(AttributeError):
         verified.secret_index = 0  # type: ignore[misc]
@@ -64,7 +72,11 @@ def test_error_codes_and_http_status() -> None:
         (lambda: verifier.verify(headers, body, now=NOW - 301), "TIMESTAMP_IN_FUTURE", 401),
         (lambda: hooksig.Verifier("github", ""), "INVALID_SECRET", 500),
         (lambda: hooksig.Verifier("nope", "s"), "INVALID_ARGUMENT", 500),
+        (lambda: verify_once(verifier, store, headers, body, now=NOW), "DUPLICATE_DELIVERY", 200),
+        (lambda: verify_once(verifier, MemoryStore(0), headers, body, now=NOW), "REPLAY_STORE_UNAVAILABLE", 503),
     ]
+    store = MemoryStore()
+    verify_once(verifier, store, headers, body, now=NOW)
     for call, expected, status in cases:
         with pytest.raises(hooksig.VerificationError) as err:
             call()

@@ -60,6 +60,8 @@ def code_of(case: dict[str, Any], body: hooksig.Body) -> tuple[str, hooksig.Veri
 
 def test_the_file_is_complete() -> None:
     assert len(CASES) >= 436 and len(SIGN_CASES) >= 53
+    keyed = [case for case in CASES if "expect_replay_key" in case]
+    assert len(keyed) >= 153 and all(case["expect"] == "OK" and "expect_id_signed" in case for case in keyed)
     assert len({case["name"] for case in CASES}) == len(CASES)
 
 
@@ -80,6 +82,10 @@ def test_verify_case(case: dict[str, Any]) -> None:
                 assert verified.timestamp == case["expect_timestamp"]
             if "expect_id" in case:
                 assert verified.id == case["expect_id"]
+            if "expect_replay_key" in case:
+                assert verified.replay_key == case["expect_replay_key"]
+            if "expect_id_signed" in case:
+                assert verified.id_signed is case["expect_id_signed"]
 
 
 def sign_case(case: dict[str, Any]) -> dict[str, str]:

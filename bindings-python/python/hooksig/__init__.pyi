@@ -54,6 +54,12 @@ class Verified:
     def timestamp(self) -> int | None: ...
     @property
     def id(self) -> str | None: ...
+    @property
+    def replay_key(self) -> str:
+        """The core's replay key, 64 lowercase hex: the same for every spelling of one signed delivery."""
+    @property
+    def id_signed(self) -> bool:
+        """Whether the MAC covers `id` (Standard Webhooks / Svix only)."""
 
 @final
 class Verifier:
@@ -80,6 +86,9 @@ class Verifier:
         path_and_query: str | None = None,
         now: int | None = None,
     ) -> Verified: ...
+    def replay_ttl(self, retention: int | None = None) -> int:
+        """Seconds a replay claim must last: `past + future` for timestamped profiles, else
+        `retention` (`None`: 7 days)."""
 
 def verify(
     profile: str,
