@@ -77,7 +77,7 @@ pub use headers::{MAX_HEADER_LEN, header_name_matches};
 pub use mac::{MacKey, TAG_LEN, Tag};
 pub use parse::{MAX_ENTRIES, MAX_TIMESTAMP_DIGITS};
 pub use profile::{CustomProfile, Format, KeyEncoding, Profile};
-pub use replay::{DEFAULT_STORE_CAPACITY, REPLAY_STORE_PREFIX, ReplayKey};
+pub use replay::{DEFAULT_STORE_CAPACITY, MAX_REPLAY_TTL, REPLAY_STORE_PREFIX, ReplayKey};
 pub use request::RequestLine;
 pub use scheme::MAX_DECODED_SECRET_LEN;
 pub use sign::{Header, SignOptions, SignedHeaders, sign};

@@ -31,6 +31,10 @@ pub const REPLAY_STORE_PREFIX: &str = "hooksig:replay:";
 /// ones with `REPLAY_STORE_UNAVAILABLE` (it never forgets a live claim).
 pub const DEFAULT_STORE_CAPACITY: usize = 100_000;
 
+/// The longest claim a store keeps, in seconds (100 years): a longer TTL is
+/// shortened to it (Redis's `PX` and clocks stay far from overflow).
+pub const MAX_REPLAY_TTL: u64 = 100 * 366 * 24 * 3600;
+
 /// 32 bytes derived from the signed message; see the module documentation.
 #[derive(Copy, Clone, PartialEq, Eq, Hash)]
 pub struct ReplayKey([u8; TAG_LEN]);

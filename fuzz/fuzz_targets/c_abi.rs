@@ -88,7 +88,14 @@ fuzz_target!(|data: &[u8]| {
     let mut verifier = ptr::null_mut();
     // SAFETY: every non-NULL pointer points to its length; outs are locals.
     let rc = unsafe {
-        hooksig_verifier_new(profile_ptr.cast(), profile_len, secrets.as_ptr(), secrets.len(), window_ptr, &mut verifier)
+        hooksig_verifier_new(
+            profile_ptr.cast(),
+            profile_len,
+            secrets.as_ptr(),
+            secrets.len(),
+            window_ptr,
+            &mut verifier,
+        )
     };
     known(rc);
     assert_eq!(rc == hooksig_result::Ok, !verifier.is_null());
@@ -122,7 +129,17 @@ fuzz_target!(|data: &[u8]| {
         let cut = if packed_cut == 0 { packed.len() } else { packed.len().min(packed_cut) };
         let (packed_ptr, packed_len) = if flags & 64 != 0 { (ptr::null(), cut) } else { (packed.as_ptr(), cut) };
         // SAFETY: `packed` holds at least `cut` bytes.
-        let compact = unsafe { hooksig_verifier_verify_compact(verifier, packed_ptr.cast(), packed_len, body_ptr.cast(), body_len, now) };
+        let compact = unsafe {
+            hooksig_verifier_verify_compact(
+                verifier,
+                packed_ptr.cast(),
+                packed_len,
+                body_ptr.cast(),
+                body_len,
+                now,
+                ptr::null_mut(),
+            )
+        };
         assert!(compact < hooksig::compact::COMPACT_LIMIT);
         let whole = cut == packed.len() && flags & 66 == 0 && method.is_none() && path.is_none();
         if whole {

@@ -55,7 +55,7 @@ pub use redis_store::{DEFAULT_PREFIX, DEFAULT_TIMEOUT, RedisStore};
 
 /// The longest claim a store keeps, in seconds (100 years): a longer TTL is
 /// shortened to this, so that no store's clock arithmetic can overflow.
-pub const MAX_TTL: u64 = 100 * 366 * 24 * 3600;
+pub const MAX_TTL: u64 = hooksig::MAX_REPLAY_TTL;
 
 /// Length of a claim's random token, in bytes.
 pub const TOKEN_LEN: usize = 16;

@@ -14,6 +14,7 @@ __all__ = [
     "REPLAY_STORE_PREFIX",
     "DEFAULT_STORE_CAPACITY",
     "DEFAULT_RETENTION",
+    "MAX_REPLAY_TTL",
     "VerificationError",
     "Verifier",
     "Verified",
@@ -26,6 +27,7 @@ __all__ = [
 REPLAY_STORE_PREFIX: Final[str]
 DEFAULT_STORE_CAPACITY: Final[int]
 DEFAULT_RETENTION: Final[int]
+MAX_REPLAY_TTL: Final[int]
 
 def explain_json(profile: object, secrets: object, headers: object, body: object, **options: object) -> str: ...
 def error(code: str) -> VerificationError: ...

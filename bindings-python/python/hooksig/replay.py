@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, final
 
 from hooksig import Body, Headers, VerificationError, Verified, Verifier
-from hooksig._hooksig import DEFAULT_RETENTION, DEFAULT_STORE_CAPACITY, REPLAY_STORE_PREFIX, error
+from hooksig._hooksig import DEFAULT_RETENTION, DEFAULT_STORE_CAPACITY, MAX_REPLAY_TTL, REPLAY_STORE_PREFIX, error
 
 if TYPE_CHECKING:
     import redis
@@ -46,9 +46,8 @@ __all__ = [
     "verify_once",
 ]
 
-MAX_TTL = 100 * 366 * 24 * 3600
-"""The longest claim, in seconds (100 years): a longer TTL is shortened to it.
-The same number as the Rust store crate's ``hooksig_replay::MAX_TTL``."""
+MAX_TTL = MAX_REPLAY_TTL
+"""The longest claim, in seconds (the core's ``MAX_REPLAY_TTL``): a longer TTL is shortened to it."""
 
 RELEASE = "if redis.call('get',KEYS[1])==ARGV[1] then return redis.call('del',KEYS[1]) else return 0 end"
 """Compare-and-delete: a release deletes the key only while it holds the claim's token."""
