@@ -115,3 +115,9 @@ function explain(string $profile, array $secrets, array $headers, string $body, 
     Library::check($result);
     return json_decode(FFI::string($buffer, $needed->cdata - 1), true, 512, JSON_THROW_ON_ERROR);
 }
+
+/** The library's version, e.g. "0.1.0" (hooksig_version(): the same number as every hooksig package). */
+function version(): string
+{
+    return FFI::string(Library::load()->hooksig_version());
+}
