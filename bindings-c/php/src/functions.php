@@ -119,5 +119,5 @@ function explain(string $profile, array $secrets, array $headers, string $body, 
 /** The library's version, e.g. "0.1.0" (hooksig_version(): the same number as every hooksig package). */
 function version(): string
 {
-    return FFI::string(Library::load()->hooksig_version());
+    return (string) Library::load()->hooksig_version(); // FFI returns a const char * as a PHP string
 }
