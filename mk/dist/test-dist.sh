@@ -38,15 +38,23 @@ check() { # description, command...
 }
 section() { echo; echo "== $* ($SECONDS s)"; }
 
-# PATH without any Rust toolchain: the installs below must not need one.
-NORUST_PATH=$(tr ':' '\n' <<<"$PATH" | grep -v -e '/\.cargo/' -e '/\.rustup/' | paste -sd: -)
+# PATH without any Rust toolchain: ~/.cargo/bin is dropped, and a Rust installed elsewhere
+# (Debian's cargo and rustc in /usr/bin) is shadowed by commands that refuse to run, so an
+# install that tries to compile fails here instead of quietly using a toolchain.
+mkdir -p "$WORK/no-rust"
+for tool in cargo rustc rustup rustdoc cargo-zigbuild; do
+  printf '#!/bin/sh\necho "test-dist: %s called, but this install must not need a Rust toolchain" >&2\nexit 127\n' "$tool" \
+    >"$WORK/no-rust/$tool"
+  chmod +x "$WORK/no-rust/$tool"
+done
+NORUST_PATH=$WORK/no-rust:$(tr ':' '\n' <<<"$PATH" | grep -v -e '/\.cargo/' -e '/\.rustup/' | paste -sd: -)
 # pip's and npm's own settings stay out too: the index or registry is the one given.
 norust() {
   env -u CARGO -u RUSTC -u RUSTUP_TOOLCHAIN -u CARGO_HOME -u RUSTUP_HOME -u PIP_FIND_LINKS -u PIP_INDEX_URL \
     -u PIP_EXTRA_INDEX_URL -u npm_config_registry PATH="$NORUST_PATH" "$@"
 }
-if norust sh -c 'command -v cargo || command -v rustc' >/dev/null; then
-  echo "test-dist: a Rust toolchain is still on PATH without ~/.cargo/bin: $(norust sh -c 'command -v cargo rustc')" >&2
+if norust sh -c 'cargo --version || rustc --version' >/dev/null 2>&1; then
+  echo "test-dist: a Rust toolchain still runs without ~/.cargo/bin on PATH" >&2
   exit 1
 fi
 
