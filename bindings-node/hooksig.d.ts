@@ -13,3 +13,6 @@ export declare class HooksigError extends Error {
   /** The HTTP status a webhook endpoint should answer with (400, 401 or 500). */
   readonly httpStatus: number
 }
+
+/** The package's version, e.g. "0.1.0": the same number as every hooksig package. */
+export declare const version: string

@@ -3,7 +3,37 @@
 // The package entry: the generated native binding (index.js), with every
 // error it throws turned into a HooksigError. Nothing else happens here.
 
-const native = require('./index.js')
+const native = loadNative()
+
+/**
+ * The generated loader (index.js) finds the binary in the platform package
+ * (`hooksig-linux-x64-gnu`…, an optional dependency) or next to it. Where
+ * there is none, say which platform this is and which package was looked for.
+ */
+function loadNative() {
+  try {
+    return require('./index.js')
+  } catch (error) {
+    const report = process.platform === 'linux' && process.report ? process.report.getReport() : null
+    // @ts-ignore: the report's header is untyped
+    const libc = process.platform === 'linux' ? (report?.header?.glibcVersionRuntime ? '-gnu' : '-musl') : ''
+    const abi = process.platform === 'win32' ? '-msvc' : libc
+    const wanted = `hooksig-${process.platform}-${process.arch}${abi}`
+    const manifest = /** @type {{ optionalDependencies?: Record<string, string> }} */ (
+      /** @type {unknown} */ (require('./package.json'))
+    )
+    const known = Object.keys(manifest.optionalDependencies ?? {})
+    const message =
+      `hooksig has no native binary for this platform (${process.platform}-${process.arch}${abi}): ` +
+      (known.includes(wanted)
+        ? `the package ${wanted} (an optional dependency of hooksig) is not installed or did not load; ` +
+          'reinstall without --omit=optional / --no-optional'
+        : known.length > 0
+          ? `there is no package ${wanted} (prebuilt: ${known.join(', ')}); build it from source (README)`
+          : `neither the package ${wanted} nor a locally built addon was found (npm run build)`)
+    throw new Error(message, { cause: error })
+  }
+}
 
 /** @type {Map<string, import('./index').ErrorInfo>} */
 const INFO = new Map(native.errorCodes().map((info) => [info.code, info]))
@@ -188,6 +218,8 @@ const explain = (...args) => {
 }
 /** @type {typeof native.errorCodes} */
 const errorCodes = () => native.errorCodes()
+/** @type {string} the package's version: the same number as every hooksig package */
+const version = require('./package.json').version
 
 module.exports = {
   Verifier,
@@ -202,5 +234,6 @@ module.exports = {
   COMPACT_TIMESTAMP_SHIFT,
   COMPACT_LIMIT: native.COMPACT_LIMIT,
   COMPACT_DOES_NOT_FIT: native.COMPACT_DOES_NOT_FIT,
+  version,
   __napiBindingTarget: native.__napiBindingTarget,
 }

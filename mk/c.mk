@@ -3,6 +3,8 @@
 PREFIX ?= /usr/local
 FFI_LIB_DIR := target/release
 FFI_VERSION = $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+FFI_MAJOR = $(word 1,$(subst ., ,$(FFI_VERSION)))
+FFI_MINOR = $(word 2,$(subst ., ,$(FFI_VERSION)))
 C_TEST_DIR := target/c-test
 C_TEST_PREFIX = $(abspath $(C_TEST_DIR))/prefix
 C_STRICT := -std=c11 -Wall -Wextra -Werror -pedantic
@@ -25,13 +27,18 @@ lib-c: ## Build the C library (target/release/libhooksig_ffi.{so,a})
 header: ## Regenerate bindings-c/include/hooksig.h and hooksig_php.h (pinned cbindgen 0.29.4, as a library)
 	HOOKSIG_WRITE_HEADERS=1 $(CARGO) test --locked -p hooksig-ffi --test header
 
-install: lib-c ## Install libhooksig.{so,a}, hooksig.h (+ hooksig_php.h) and hooksig.pc under PREFIX (default /usr/local)
-	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
-	install -m 755 $(FFI_LIB_DIR)/libhooksig_ffi.so $(DESTDIR)$(PREFIX)/lib/libhooksig.so
+install: lib-c ## Install libhooksig.so.0 (SONAME, versioned symlinks), libhooksig.a, hooksig.h (+ hooksig_php.h), hooksig.pc and the CMake package under PREFIX (default /usr/local)
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/lib/cmake/hooksig $(DESTDIR)$(PREFIX)/include
+	install -m 755 $(FFI_LIB_DIR)/libhooksig_ffi.so $(DESTDIR)$(PREFIX)/lib/libhooksig.so.$(FFI_VERSION)
+	ln -sfn libhooksig.so.$(FFI_VERSION) $(DESTDIR)$(PREFIX)/lib/libhooksig.so.$(FFI_MAJOR)
+	ln -sfn libhooksig.so.$(FFI_MAJOR) $(DESTDIR)$(PREFIX)/lib/libhooksig.so
 	install -m 644 $(FFI_LIB_DIR)/libhooksig_ffi.a $(DESTDIR)$(PREFIX)/lib/libhooksig.a
 	install -m 644 bindings-c/include/hooksig.h bindings-c/include/hooksig_php.h $(DESTDIR)$(PREFIX)/include/
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(FFI_VERSION)|' bindings-c/hooksig.pc.in \
-		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/hooksig.pc
+	sed -e 's|@VERSION@|$(FFI_VERSION)|' bindings-c/hooksig.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/hooksig.pc
+	for f in hooksigConfig hooksigConfigVersion; do \
+		sed -e 's|@VERSION@|$(FFI_VERSION)|g' -e 's|@MAJOR@|$(FFI_MAJOR)|g' -e 's|@MINOR@|$(FFI_MINOR)|g' \
+			bindings-c/cmake/$$f.cmake.in > $(DESTDIR)$(PREFIX)/lib/cmake/hooksig/$$f.cmake || exit 1; \
+	done
 
 # The C test and the README's example, built against the *installed* header and library (pkg-config),
 # then run plain, under valgrind memcheck, and rebuilt with ASan+UBSan; any report fails the target.

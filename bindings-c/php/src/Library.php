@@ -13,10 +13,12 @@ use FFI\CData;
  * copy that may hold a secret is zeroed after the call (wipe()).
  *
  * The library is the first of: the path given to load() (or the 'library'
- * option of Verifier), the HOOKSIG_LIB environment variable, or
- * "libhooksig.so" found by the system loader (e.g. after `make install`).
- * The declarations are include/hooksig_php.h: HOOKSIG_HEADER, else the
- * source tree's copy, else <libdir>/../include/hooksig_php.h.
+ * option of Verifier), the HOOKSIG_LIB environment variable, the copy the
+ * Composer package carries for this platform (lib/<platform>/, see
+ * bundledLibrary()), or "libhooksig.so" found by the system loader (e.g.
+ * after `make install`). The declarations are include/hooksig_php.h:
+ * HOOKSIG_HEADER, else the package's or the source tree's copy, else
+ * <libdir>/../include/hooksig_php.h.
  */
 final class Library
 {
@@ -27,9 +29,12 @@ final class Library
         if (self::$ffi !== null) {
             return self::$ffi;
         }
-        $library ??= (getenv('HOOKSIG_LIB') ?: (PHP_OS_FAMILY === 'Darwin' ? 'libhooksig.dylib' : 'libhooksig.so'));
+        $library ??= (getenv('HOOKSIG_LIB') ?: self::bundledLibrary()
+            ?? (PHP_OS_FAMILY === 'Darwin' ? 'libhooksig.dylib' : 'libhooksig.so'));
         $header = getenv('HOOKSIG_HEADER') ?: null;
-        foreach ([__DIR__ . '/../../include/hooksig_php.h', dirname($library) . '/../include/hooksig_php.h'] as $candidate) {
+        $candidates = [__DIR__ . '/../include/hooksig_php.h', __DIR__ . '/../../include/hooksig_php.h',
+            dirname($library) . '/../include/hooksig_php.h'];
+        foreach ($candidates as $candidate) {
             if ($header === null && is_file($candidate)) {
                 $header = $candidate;
             }
@@ -38,6 +43,23 @@ final class Library
             throw new \RuntimeException('hooksig_php.h not found: set HOOKSIG_HEADER');
         }
         return self::$ffi = FFI::cdef((string) file_get_contents($header), $library);
+    }
+
+    /**
+     * The prebuilt library the Composer package carries for this platform, if any:
+     * lib/linux-x86_64-gnu/libhooksig.so on x86_64 Linux with glibc (the one platform built
+     * for now; RELEASING.md). Null elsewhere, e.g. in the source tree or on musl (Alpine).
+     */
+    public static function bundledLibrary(): ?string
+    {
+        $machine = php_uname('m');
+        $platform = match (true) {
+            PHP_OS_FAMILY === 'Linux' && in_array($machine, ['x86_64', 'amd64'], true)
+                && glob('/lib/ld-musl-*') === [] => 'linux-x86_64-gnu',
+            default => null,
+        };
+        $path = $platform === null ? null : dirname(__DIR__) . "/lib/$platform/libhooksig.so";
+        return $path !== null && is_file($path) ? $path : null;
     }
 
     /** Throws Exception unless $result is HOOKSIG_RESULT_OK. */

@@ -87,3 +87,9 @@ function explain(string $profile, #[\SensitiveParameter] array $secrets, array $
     }
     return json_decode(FFI::string($json, $length - 1), true, 512, JSON_THROW_ON_ERROR);
 }
+
+/** The library's version, e.g. "0.1.0" (hooksig_version(): the same number as every hooksig package). */
+function version(): string
+{
+    return (string) Library::load()->hooksig_version(); // FFI returns a const char * as a PHP string
+}
