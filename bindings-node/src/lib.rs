@@ -7,8 +7,14 @@
 //! Text is its UTF-8 bytes, whatever it is (a header name or value, a body, a
 //! secret, an id); a `Uint8Array` (`Buffer`) or `ArrayBuffer` is taken as is.
 
+#![allow(
+    clippy::missing_errors_doc,
+    reason = "every export throws HooksigError (hooksig.d.ts, README); a Rust # Errors section would only land in the generated JSDoc"
+)]
+
+use core::panic::AssertUnwindSafe;
 use std::borrow::Cow;
-use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::panic::catch_unwind;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use hooksig::{Error, Profile, RequestLine, SignOptions, Tolerance, WindowArg, compact};
@@ -300,7 +306,7 @@ impl Headers<'_> {
     /// is fetched (by the key itself).
     #[allow(unsafe_code)]
     fn add_object(&mut self, object: &Object<'_>) -> Result<(), Error> {
-        let (env, mut names) = (object.value().env, std::ptr::null_mut());
+        let (env, mut names) = (object.value().env, core::ptr::null_mut());
         // SAFETY: `env` and the object's handle are the live ones napi-rs handed
         // this call; `names` is a valid out-pointer.
         if unsafe { sys::napi_get_property_names(env, object.raw(), &mut names) } != sys::Status::napi_ok {
