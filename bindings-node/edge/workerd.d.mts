@@ -1,0 +1,2 @@
+// The same API as index.mjs.
+export * from './index.mjs'
