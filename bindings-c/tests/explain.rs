@@ -4,7 +4,6 @@
 //! fields, in order); a case with `raises` is that error. Plus the buffer
 //! protocol and the argument errors.
 
-#![allow(unsafe_code, reason = "these tests call the C ABI, as a C caller would")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, missing_docs)]
 #![allow(unsafe_code, reason = "these tests call the C ABI's extern fns, as C does")]
 

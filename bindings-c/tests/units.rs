@@ -2,7 +2,6 @@
 //! messages, pointer and length rules, the packed header format, and
 //! `hooksig_verifier_wants_headers`.
 
-#![allow(unsafe_code, reason = "these tests call the C ABI, as a C caller would")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, missing_docs)]
 #![allow(unsafe_code, reason = "these tests call the C ABI's extern fns, as C does")]
 

@@ -2,7 +2,6 @@
 //! (not the Rust API): the exact code, secret_index, timestamp and id of
 //! each verify case, and the exact headers of each sign case.
 
-#![allow(unsafe_code, reason = "these tests call the C ABI, as a C caller would")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, missing_docs)]
 #![allow(unsafe_code, reason = "these tests call the C ABI's extern fns, as C does")]
 
