@@ -2,7 +2,8 @@
 #   make bench-cost   criterion: 32 entries x 8 secrets costs ~8 body HMACs; deep JSON / long headers rejected fast
 #   make bench-canonical  criterion: AkashicPay's canonical JSON in MB/s (its peak heap, <= 2x the body,
 #                     is asserted by core/tests/canonical_json_memory.rs)
-#   make ct           dudect: t-statistic, MAC mismatch in the first vs the last byte, through the full verify
+#   make ct           dudect: t-statistic through the full verify: MAC mismatch in the first vs the last
+#                     byte (hex, base64, 32 candidates), near miss as the first vs the last of 32 candidates
 # The exact MAC count is asserted by the core unit test
 # verifier::tests::at_most_one_mac_per_secret (run by `make test`).
 BENCH_TARGETS += bench-cost bench-canonical

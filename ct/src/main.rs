@@ -15,8 +15,8 @@
 //! - `candidates32_first_vs_last_byte`: Standard Webhooks (base64), a header
 //!   of 32 candidates (the most accepted), 31 wrong and the last one a near
 //!   miss in its first vs last byte.
-//! - `candidates32_first_vs_last_entry`: the same header, the near miss
-//!   (first byte off) as the first vs the last of the 32 entries.
+//! - `candidates32_first_vs_last_entry`: one fixed 32-entry header; the
+//!   body decides whether its MAC's near miss is the first or the last entry.
 //! - `calibration_no_mac_vs_mac`: two inputs whose timing really differs (no
 //!   HMAC vs one HMAC); it must show a large |t|, or the harness sees nothing.
 //!
@@ -151,10 +151,35 @@ fn candidates32_first_vs_last_byte(runner: &mut CtRunner, rng: &mut BenchRng) {
     time_two_values(runner, rng, &verifier, headers, 2, (&first, &last));
 }
 
+/// The header is the same bytes for both classes; what differs is the body,
+/// and so which entry is the near miss of the body's MAC: entry 0 for Left,
+/// entry 31 for Right (the two bodies have the same length, in one buffer).
 fn candidates32_first_vs_last_entry(runner: &mut CtRunner, rng: &mut BenchRng) {
-    let (verifier, headers, first) = standard_webhooks(flipped(sw_tag(), 0), 0);
-    let (_, _, last) = standard_webhooks(flipped(sw_tag(), 0), MAX_ENTRIES - 1);
-    time_two_values(runner, rng, &verifier, headers, 2, (&first, &last));
+    const LEFT_BODY: &[u8] = b"{\"action\":\"opened\",\"number\":1,\"amount\":\"100.00\"}";
+    const RIGHT_BODY: &[u8] = b"{\"action\":\"opened\",\"number\":1,\"amount\":\"100.01\"}";
+    let sw_mac = |body: &[u8]| mac(SW_KEY, &[SW_ID.as_bytes(), b".", SW_TS.as_bytes(), b".", body]);
+    let (verifier, mut headers, value) = standard_webhooks(flipped(sw_mac(LEFT_BODY), 0), 0);
+    // Entry 31 (the last wrong one) becomes the near miss of the right body.
+    let last = format!("v1,{}", STANDARD.encode(flipped(sw_mac(RIGHT_BODY), 0)));
+    let Some((head, _)) = value.rsplit_once(' ') else { setup_failed() };
+    if let Some((_, v)) = headers.get_mut(2) {
+        *v = format!("{head} {last}");
+    }
+    for body in [LEFT_BODY, RIGHT_BODY] {
+        if verifier.verify(&headers, body, 0).err() != Some(Error::SignatureMismatch) {
+            setup_failed();
+        }
+    }
+    let classes: Vec<Class> =
+        (0..2 * SAMPLES).map(|_| if rng.r#gen::<bool>() { Class::Left } else { Class::Right }).collect();
+    let mut body = Vec::with_capacity(LEFT_BODY.len());
+    for class in classes {
+        body.clear();
+        body.extend_from_slice(if matches!(class, Class::Left) { LEFT_BODY } else { RIGHT_BODY });
+        runner.run_one(class, || {
+            core::hint::black_box(verifier.verify(&headers, core::hint::black_box(&body), 0).is_err())
+        });
+    }
 }
 
 /// Calibration: shows the check can see a real difference. Left sends a
