@@ -1,6 +1,7 @@
 # Fuzzing (fuzz/, cargo-fuzz on the nightly toolchain; its own workspace).
 #   make fuzz          each target for FUZZ_SECONDS (default 300), AddressSanitizer on
-#   make fuzz-smoke    each target for FUZZ_SMOKE_SECONDS (default 20): part of `make test`
+#   make fuzz-smoke    each target for FUZZ_SMOKE_SECONDS (default 20): part of `make test`;
+#                      first the oracles' own unit tests (fuzz/src/lib.rs)
 #   make fuzz-corpus   rebuild the committed seed corpus from testdata/vectors.json
 # A crash, a panic, an over-long input (FUZZ_TIMEOUT s) or a leak fails the target;
 # libFuzzer writes the input to fuzz/artifacts/<target>/. New inputs a run finds go
@@ -34,6 +35,7 @@ fuzz: fuzz-tool ## Fuzz every target for FUZZ_SECONDS (default 300) with Address
 
 fuzz-smoke: fuzz-tool ## Fuzz every target for ~20 s (CI regression check); fails on any crash
 	$(CARGO) fmt --check --manifest-path fuzz/Cargo.toml
+	cd fuzz && $(CARGO) +nightly test --lib --quiet
 	cd fuzz && $(CARGO_FUZZ) build $(FUZZ_SMOKE_BUILD)
 	@$(MAKE) --no-print-directory -j$(FUZZ_JOBS) $(addprefix fuzz-run-,$(FUZZ_TARGETS)) \
 		FUZZ_RUN_SECONDS=$(FUZZ_SMOKE_SECONDS) FUZZ_RUN_BUILD="$(FUZZ_SMOKE_BUILD)"

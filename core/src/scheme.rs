@@ -1,6 +1,8 @@
 //! What each profile reads and MACs: the one table that both `verify` and
 //! `sign` follow, so the two can never disagree.
 
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
 use crate::Error;
 use crate::encoding::{self, Encoding};
 use crate::mac::{MacKey, TAG_LEN, Tag};
@@ -230,9 +232,47 @@ pub(crate) fn derive_key(profile: &Profile, secret: &[u8]) -> Result<MacKey, Err
     if !secret_is_base64(profile) {
         return MacKey::new(secret);
     }
-    let mut buf = [0u8; MAX_DECODED_SECRET_LEN];
-    MacKey::new(key_bytes(profile, secret, &mut buf)?)
+    // Decoded in place, never moved: the one copy is the one wiped on drop.
+    let mut decoded = DecodedSecret::EMPTY;
+    MacKey::new(key_bytes(profile, secret, &mut decoded.bytes)?)
 }
+
+/// A base64-decoded secret, overwritten with zeros when dropped (once its
+/// HMAC key state is built, or on an error).
+pub(crate) struct DecodedSecret {
+    pub(crate) bytes: [u8; MAX_DECODED_SECRET_LEN],
+    len: usize,
+}
+
+impl DecodedSecret {
+    pub(crate) const EMPTY: DecodedSecret = DecodedSecret { bytes: [0; MAX_DECODED_SECRET_LEN], len: 0 };
+
+    /// Decodes `encoded` into this buffer. `INVALID_SECRET` if it is not
+    /// base64 of at most [`MAX_DECODED_SECRET_LEN`] bytes.
+    pub(crate) fn decode(&mut self, encoded: &[u8]) -> Result<(), Error> {
+        self.len = encoding::decode_base64_secret(encoded, &mut self.bytes).ok_or(Error::InvalidSecret)?;
+        Ok(())
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or_default()
+    }
+}
+
+impl Zeroize for DecodedSecret {
+    fn zeroize(&mut self) {
+        self.bytes.zeroize();
+        self.len.zeroize();
+    }
+}
+
+impl Drop for DecodedSecret {
+    fn drop(&mut self) {
+        self.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for DecodedSecret {}
 
 /// Writes a tag in the layout's signature syntax.
 pub(crate) fn encode_tag(encoding: Encoding, tag: &[u8; TAG_LEN], out: &mut [u8; 2 * TAG_LEN]) -> usize {
@@ -248,5 +288,28 @@ pub(crate) fn encode_tag(encoding: Encoding, tag: &[u8; TAG_LEN], out: &mut [u8;
             }
             b64.len()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `Drop` runs on a decoded secret clears its bytes and length.
+    #[test]
+    fn zeroize_clears_a_decoded_secret() -> Result<(), Error> {
+        let mut secret = DecodedSecret::EMPTY;
+        secret.decode(b"c2VjcmV0LWtleQ==")?;
+        assert_eq!(secret.as_bytes(), b"secret-key");
+        secret.zeroize();
+        assert_eq!((secret.len, secret.bytes), (0, [0; MAX_DECODED_SECRET_LEN]));
+        assert_eq!(secret.as_bytes(), b"");
+        Ok(())
+    }
+
+    #[test]
+    fn decoded_secrets_are_wiped_on_drop() {
+        fn wiped_on_drop<T: ZeroizeOnDrop>() {}
+        wiped_on_drop::<DecodedSecret>();
     }
 }

@@ -239,13 +239,22 @@ pub mod reference {
     }
 }
 
-/// A JSON document as `serde_json` reads it, keeping what the canonical
-/// form's rules depend on: nesting and every object's keys in order,
-/// duplicates included.
-#[derive(Debug)]
+/// A JSON document as `serde_json` reads it, keeping everything the
+/// canonical form's rules depend on: nesting, every object's members in
+/// input order (duplicates included), strings unescaped and numbers as text
+/// (as `serde_json` scans it: the text received, except that an exponent
+/// gets an explicit sign, `1e5` → `1e+5`; the same token always gives the
+/// same text, so a canonical form that keeps tokens parses back equal).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Tree {
-    /// A string, number, boolean or null.
-    Leaf,
+    /// A string, unescaped.
+    Str(String),
+    /// A number, as written.
+    Number(String),
+    /// `true` or `false`.
+    Bool(bool),
+    /// `null`.
+    Null,
     /// An array.
     Array(Vec<Tree>),
     /// An object's members in input order.
@@ -253,7 +262,18 @@ pub enum Tree {
 }
 
 /// The key `serde_json` (feature `arbitrary_precision`) uses to pass a
-/// number through `visit_map`.
+/// number through `visit_map`: a one-member map whose value is the number's
+/// text.
+///
+/// A real object may have this very key (`{"$serde_json::private::Number":-0}`
+/// is valid JSON), so the key alone does not tell a number from an object;
+/// treating every such map as a number once made the oracle reject a
+/// document it had accepted (fuzz/corpus/canonical_json/regression-…). What
+/// does tell them apart is how the value arrives: `serde_json` hands a
+/// number's text over as an owned `String` (`visit_string`), while its parser
+/// only ever calls `visit_borrowed_str` or `visit_str` for a JSON string. So
+/// the value after this key is read by [`MemberOrNumber`], which says which
+/// it got.
 const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
 impl<'de> Deserialize<'de> for Tree {
@@ -271,23 +291,26 @@ impl<'de> Visitor<'de> for TreeVisitor {
         f.write_str("JSON")
     }
 
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Tree, E> {
-        Ok(Tree::Leaf)
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Tree, E> {
+        Ok(Tree::Bool(b))
     }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Tree, E> {
-        Ok(Tree::Leaf)
+    // With `arbitrary_precision`, integers that fit come as i64/u64 and the
+    // text they were parsed from is exactly their decimal form (JSON has no
+    // leading zeros or `+`; `-0` comes as text).
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Tree, E> {
+        Ok(Tree::Number(n.to_string()))
     }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Tree, E> {
-        Ok(Tree::Leaf)
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Tree, E> {
+        Ok(Tree::Number(n.to_string()))
     }
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<Tree, E> {
-        Ok(Tree::Leaf)
+        Err(E::custom("an f64 loses the number's text (arbitrary_precision is off?)"))
     }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Tree, E> {
-        Ok(Tree::Leaf)
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Tree, E> {
+        Ok(Tree::Str(s.to_owned()))
     }
     fn visit_unit<E: de::Error>(self) -> Result<Tree, E> {
-        Ok(Tree::Leaf)
+        Ok(Tree::Null)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Tree, A::Error> {
@@ -301,13 +324,68 @@ impl<'de> Visitor<'de> for TreeVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tree, A::Error> {
         let mut members = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
-            if key == NUMBER_TOKEN {
-                map.next_value::<de::IgnoredAny>()?;
-                return Ok(Tree::Leaf);
-            }
-            members.push((key, map.next_value()?));
+            let value = if members.is_empty() && key == NUMBER_TOKEN {
+                match map.next_value::<MemberOrNumber>()? {
+                    MemberOrNumber::Number(text) => return Ok(Tree::Number(text)),
+                    MemberOrNumber::Member(value) => value,
+                }
+            } else {
+                map.next_value()?
+            };
+            members.push((key, value));
         }
         Ok(Tree::Object(members))
+    }
+}
+
+/// The value after a [`NUMBER_TOKEN`] key: a number's text handed over by
+/// `serde_json` (an owned `String`), or the value of a real member.
+enum MemberOrNumber {
+    Number(String),
+    Member(Tree),
+}
+
+impl<'de> Deserialize<'de> for MemberOrNumber {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<MemberOrNumber, D::Error> {
+        deserializer.deserialize_any(MemberOrNumberVisitor)
+    }
+}
+
+struct MemberOrNumberVisitor;
+
+impl<'de> Visitor<'de> for MemberOrNumberVisitor {
+    type Value = MemberOrNumber;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a number's text or a JSON value")
+    }
+
+    fn visit_string<E: de::Error>(self, text: String) -> Result<MemberOrNumber, E> {
+        Ok(MemberOrNumber::Number(text))
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<MemberOrNumber, E> {
+        TreeVisitor.visit_str(s).map(MemberOrNumber::Member)
+    }
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<MemberOrNumber, E> {
+        TreeVisitor.visit_bool(b).map(MemberOrNumber::Member)
+    }
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<MemberOrNumber, E> {
+        TreeVisitor.visit_i64(n).map(MemberOrNumber::Member)
+    }
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<MemberOrNumber, E> {
+        TreeVisitor.visit_u64(n).map(MemberOrNumber::Member)
+    }
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<MemberOrNumber, E> {
+        TreeVisitor.visit_f64(n).map(MemberOrNumber::Member)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<MemberOrNumber, E> {
+        TreeVisitor.visit_unit().map(MemberOrNumber::Member)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<MemberOrNumber, A::Error> {
+        TreeVisitor.visit_seq(seq).map(MemberOrNumber::Member)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<MemberOrNumber, A::Error> {
+        TreeVisitor.visit_map(map).map(MemberOrNumber::Member)
     }
 }
 
@@ -316,9 +394,9 @@ impl Tree {
     #[must_use]
     pub fn depth(&self) -> usize {
         match self {
-            Tree::Leaf => 0,
             Tree::Array(items) => 1 + items.iter().map(Tree::depth).max().unwrap_or(0),
             Tree::Object(members) => 1 + members.iter().map(|(_, v)| v.depth()).max().unwrap_or(0),
+            _ => 0,
         }
     }
 
@@ -326,13 +404,13 @@ impl Tree {
     #[must_use]
     pub fn has_duplicate_key(&self) -> bool {
         match self {
-            Tree::Leaf => false,
             Tree::Array(items) => items.iter().any(Tree::has_duplicate_key),
             Tree::Object(members) => {
                 let mut seen = HashSet::new();
                 members.iter().any(|(k, _)| !seen.insert(k.as_str()))
                     || members.iter().any(|(_, v)| v.has_duplicate_key())
             }
+            _ => false,
         }
     }
 
@@ -340,12 +418,27 @@ impl Tree {
     #[must_use]
     pub fn keys_sorted(&self) -> bool {
         match self {
-            Tree::Leaf => true,
             Tree::Array(items) => items.iter().all(Tree::keys_sorted),
             Tree::Object(members) => {
                 members.windows(2).all(|w| w[0].0.as_bytes() < w[1].0.as_bytes())
                     && members.iter().all(|(_, v)| v.keys_sorted())
             }
+            _ => true,
+        }
+    }
+
+    /// The same document with every object's members sorted by their
+    /// unescaped UTF-8 key bytes: what the canonical form must parse back to.
+    #[must_use]
+    pub fn sorted(&self) -> Tree {
+        match self {
+            Tree::Array(items) => Tree::Array(items.iter().map(Tree::sorted).collect()),
+            Tree::Object(members) => {
+                let mut members: Vec<(String, Tree)> = members.iter().map(|(k, v)| (k.clone(), v.sorted())).collect();
+                members.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+                Tree::Object(members)
+            }
+            leaf => leaf.clone(),
         }
     }
 }
@@ -402,5 +495,30 @@ mod tests {
         assert_eq!(decode_base64(text.trim_end_matches('=').as_bytes()), Some(tag));
         assert_eq!(decode_hex(encode_hex(&tag).as_bytes()), Some(tag));
         assert_eq!(encode_base64(b"ab"), "YWI=");
+    }
+
+    /// The oracle's own false positive (found by `canonical_json` after ~4 M
+    /// runs): an object whose key is serde_json's private number token.
+    #[test]
+    fn tree_tells_a_number_from_an_object_keyed_by_the_number_token() {
+        use super::Tree;
+        let key = "$serde_json::private::Number";
+        let parse = |json: &str| serde_json::from_str::<Tree>(json).ok();
+        let member = |value: Tree| Some(Tree::Object(vec![(key.to_owned(), value)]));
+        assert_eq!(parse(r#"{"$serde_json::private::Number":-0}"#), member(Tree::Number("-0".into())));
+        assert_eq!(parse(r#"{"$serde_json::private::Number":"1"}"#), member(Tree::Str("1".into())));
+        assert_eq!(parse(r#"{"\u0024serde_json::private::Number":1e400}"#), member(Tree::Number("1e+400".into())));
+        assert_eq!(parse(r#"{"$serde_json::private::Number":{}}"#), member(Tree::Object(vec![])));
+        assert_eq!(
+            parse(r#"{"$serde_json::private::Number":1,"a":2}"#),
+            Some(Tree::Object(vec![
+                (key.to_owned(), Tree::Number("1".into())),
+                ("a".into(), Tree::Number("2".into()))
+            ]))
+        );
+        assert_eq!(
+            parse("[-0, 1.50, 1e400, 7]"),
+            Some(Tree::Array(["-0", "1.50", "1e+400", "7"].map(|n| Tree::Number(n.into())).to_vec()))
+        );
     }
 }

@@ -8,6 +8,8 @@
 
 use alloc::vec::Vec;
 
+use zeroize::Zeroizing;
+
 use super::findings::{BodyForm, KeyForm, LineEnding};
 use crate::encoding::{BASE64_LENIENT_PADDING, Encoding};
 use crate::mac::TAG_LEN;
@@ -208,22 +210,24 @@ pub(super) fn reencode(syntax: Syntax<'_>, value: &[u8], found: Encoding, expect
 
 /// A secret that `profile`'s own derivation ([`scheme::key_bytes`]) turns
 /// into the key bytes `form` takes from `secret`; `None` if there is none.
-pub(super) fn rekey(profile: &Profile, secret: &[u8], form: KeyForm) -> Option<Vec<u8>> {
-    let mut buf = [0u8; MAX_DECODED_SECRET_LEN];
+///
+/// Every copy of secret material made here is wiped when dropped.
+pub(super) fn rekey(profile: &Profile, secret: &[u8], form: KeyForm) -> Option<Zeroizing<Vec<u8>>> {
+    let mut decoded = scheme::DecodedSecret::EMPTY;
     let key = match form {
         KeyForm::Utf8 => secret,
         KeyForm::Utf8WithoutPrefix => secret.strip_prefix(scheme::SECRET_PREFIX).unwrap_or(secret),
-        KeyForm::Base64 => scheme::key_bytes(&Profile::StandardWebhooks, secret, &mut buf).ok()?,
+        KeyForm::Base64 => scheme::key_bytes(&Profile::StandardWebhooks, secret, &mut decoded.bytes).ok()?,
     };
     if key.is_empty() || key.len() > MAX_DECODED_SECRET_LEN {
         return None;
     }
     if !scheme::secret_is_base64(profile) {
-        return Some(key.to_vec());
+        return Some(Zeroizing::new(key.to_vec()));
     }
     // The profile base64-decodes what it gets: hand it the encoding of the key.
     use base64::Engine as _;
-    let mut out = alloc::vec![0u8; key.len().div_ceil(3) * 4];
+    let mut out = Zeroizing::new(alloc::vec![0u8; key.len().div_ceil(3) * 4]);
     let len = BASE64_LENIENT_PADDING.encode_slice(key, &mut out).ok()?;
     out.truncate(len);
     Some(out)
@@ -299,9 +303,10 @@ mod tests {
 
     #[test]
     fn rekeys_secrets_through_the_profile_derivation() {
-        assert_eq!(rekey(&Profile::Stripe, b"whsec_c2VjcmV0", KeyForm::Base64), Some(b"secret".to_vec()));
+        let plain = |key: Option<Zeroizing<Vec<u8>>>| key.map(|k| k.to_vec());
+        assert_eq!(plain(rekey(&Profile::Stripe, b"whsec_c2VjcmV0", KeyForm::Base64)), Some(b"secret".to_vec()));
         let sw = Profile::StandardWebhooks;
-        assert_eq!(rekey(&sw, b"whsec_x", KeyForm::Utf8WithoutPrefix), Some(b"eA==".to_vec()));
+        assert_eq!(plain(rekey(&sw, b"whsec_x", KeyForm::Utf8WithoutPrefix)), Some(b"eA==".to_vec()));
         assert_eq!(rekey(&Profile::Stripe, b"whsec_!", KeyForm::Base64), None);
         // What rekey hands the profile derives, through the verifier's rule, to the form's key.
         let mut buf = [0u8; MAX_DECODED_SECRET_LEN];

@@ -13,6 +13,8 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use zeroize::Zeroizing;
+
 use super::findings::{BodyForm, Finding, KeyForm, LineEnding};
 use super::{Explanation, MAX_ATTEMPTS, MAX_EXPLAIN_BODY, hash_budget, rewrites};
 use crate::encoding::Encoding;
@@ -239,11 +241,11 @@ impl<'a> Search<'a> {
         } else {
             &[KeyForm::Base64]
         };
-        let mut tried: Vec<Vec<Vec<u8>>> = Vec::new();
+        let mut tried: Vec<Vec<Zeroizing<Vec<u8>>>> = Vec::new();
         for &form in forms {
             let rekeyed = d.secrets.iter().map(|s| rewrites::rekey(d.profile, s, form)).collect::<Option<Vec<_>>>();
             let Some(secrets) = rekeyed else { continue };
-            if secrets.iter().map(Vec::as_slice).eq(d.secrets.iter().copied()) || tried.contains(&secrets) {
+            if secrets.iter().map(|s| s.as_slice()).eq(d.secrets.iter().copied()) || tried.contains(&secrets) {
                 continue;
             }
             if let Some(index) = self.meter.altered(d, "KEY_DERIVATION", &secrets, &d.headers, d.body) {
