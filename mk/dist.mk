@@ -1,4 +1,4 @@
-# Release artifacts (issue 17): `make dist` builds what merchants install into dist/,
+# Release artifacts: `make dist` builds what merchants install into dist/,
 # `make test-dist` (part of `make test`) installs each one the way a merchant would, in a
 # fresh directory, from a registry or repository served on 127.0.0.1 (pypiserver,
 # verdaccio, a Composer artifact repository, an installed C tree), with no Rust toolchain

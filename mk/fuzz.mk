@@ -6,7 +6,7 @@
 # A crash, a panic, an over-long input (FUZZ_TIMEOUT s) or a leak fails the target;
 # libFuzzer writes the input to fuzz/artifacts/<target>/. New inputs a run finds go
 # to fuzz/corpus-run/ (ignored); the committed seeds in fuzz/corpus/ are read only.
-FUZZ_TARGETS := verify_any_profile sign_verify_roundtrip parsers canonical_json
+FUZZ_TARGETS := verify_any_profile sign_verify_roundtrip parsers canonical_json explain c_abi
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 20
 FUZZ_TIMEOUT ?= 10

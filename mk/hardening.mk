@@ -1,4 +1,4 @@
-# Hardening evidence (issue 7) that is measured, not asserted in CI:
+# Hardening evidence that is measured, not asserted in CI:
 #   make bench-cost   criterion: 32 entries x 8 secrets costs ~8 body HMACs; deep JSON / long headers rejected fast
 #   make bench-canonical  criterion: AkashicPay's canonical JSON in MB/s (its peak heap, <= 2x the body,
 #                     is asserted by core/tests/canonical_json_memory.rs)

@@ -1,4 +1,4 @@
-//! AkashicPay's canonical JSON throughput (issue 15, item 9), in MB/s of
+//! AkashicPay's canonical JSON throughput (hardening: bounded memory), in MB/s of
 //! body, on ~1 MiB documents: a webhook batch (an array of events, compact
 //! and pretty-printed), one wide object with keys in reverse order, and an
 //! array of tiny tokens. `make bench-canonical`; reported, never asserted.

@@ -1,4 +1,4 @@
-//! The cost bound (issue 7, item 4), measured: a delivery whose header carries
+//! The cost bound (SECURITY.md, "Bounded cost"), measured: a delivery whose header carries
 //! 32 signature entries, checked against 8 secrets, costs about 8 HMACs of the
 //! body, not 256; and a 65-deep JSON body, a 20 000-deep one or an 8 KiB + 1
 //! header is rejected in time independent of what follows the limit.

@@ -1,4 +1,4 @@
-//! The cost of `explain` (issue 15, item 3), measured against one `verify` of
+//! The cost of `explain` (bounded in bytes hashed), measured against one `verify` of
 //! the same delivery: explain is bounded in bytes hashed, not only in attempts.
 //!
 //! `cargo bench -p hooksig-benches --bench explain_cost`. Two worst cases:

@@ -1,5 +1,5 @@
 //! AkashicPay's canonical JSON stays within 2× the body in heap memory
-//! (issue 15, item 9): the peak of live heap bytes while `canonical_json`
+//! (hardening): the peak of live heap bytes while `canonical_json`
 //! runs, its returned output included, is measured with a counting global
 //! allocator (`peak_alloc`) and must be at most twice the body's length.
 //!

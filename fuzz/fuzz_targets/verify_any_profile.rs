@@ -1,6 +1,6 @@
 //! `verify_request` (with or without a request line) of any profile, built-in or custom, with
 //! arbitrary secrets, headers, body, clock and window: never panics, always
-//! returns OK or one of the DESIGN.md codes, and an OK is consistent.
+//! returns OK or one of the documented codes, and an OK is consistent.
 //!
 //! Input (see `make_corpus.py`): secret count (u8), window mode (u8), now
 //! (u64), past (u32), future (u32), then length-prefixed fields: profile

@@ -72,7 +72,7 @@ impl<'a> Reader<'a> {
 }
 
 /// Reference implementations of the signature-header rules, written from
-/// the documented contract (testdata/vectors.json `_comment`, DESIGN.md),
+/// the documented contract (testdata/vectors.json `_comment`, README "Errors"),
 /// as plainly as possible. They allocate freely.
 pub mod reference {
     /// The 32 bytes of an HMAC-SHA256 tag.
@@ -464,7 +464,7 @@ pub fn has_whitespace_outside_strings(json: &[u8]) -> bool {
     false
 }
 
-/// Every error code DESIGN.md lists; the core never returns `INTERNAL`.
+/// Every error code the README lists; the core never returns `INTERNAL`.
 pub const CORE_CODES: [&str; 9] = [
     "MISSING_HEADER",
     "MALFORMED_HEADER",

@@ -517,7 +517,7 @@ mod tests {
         vec![("X-Hub-Signature-256".to_string(), format!("sha256={}", hex::encode(tag)))]
     }
 
-    /// Issue 15: a deeply nested 256 KiB body was pretty-printed to ~51 MB
+    /// A deeply nested 256 KiB body was pretty-printed to ~51 MB
     /// and MACed, once per secret; a 4 MiB body was re-hashed by every
     /// other-profile retry. Both are now within the documented byte bound,
     /// and what the bound cut is listed.
