@@ -189,6 +189,9 @@ class Verifier {
   }
 }
 
+// What every language's replay stores share (`hooksig/replay`), from the core.
+const { REPLAY_STORE_PREFIX, DEFAULT_STORE_CAPACITY, DEFAULT_RETENTION } = native
+
 /** @type {typeof native.verify} */
 const verify = (...args) => verified(call(() => native.verify(...args)))
 /** @type {typeof native.sign} */
@@ -218,10 +221,10 @@ module.exports = {
   COMPACT_ID_SHIFT,
   COMPACT_ID_BITS,
   COMPACT_TIMESTAMP_SHIFT,
+  REPLAY_STORE_PREFIX,
+  DEFAULT_STORE_CAPACITY,
+  DEFAULT_RETENTION,
   COMPACT_LIMIT: native.COMPACT_LIMIT,
   COMPACT_DOES_NOT_FIT: native.COMPACT_DOES_NOT_FIT,
-  REPLAY_STORE_PREFIX: native.REPLAY_STORE_PREFIX,
-  DEFAULT_STORE_CAPACITY: native.DEFAULT_STORE_CAPACITY,
-  DEFAULT_RETENTION: native.DEFAULT_RETENTION,
   __napiBindingTarget: native.__napiBindingTarget,
 }
