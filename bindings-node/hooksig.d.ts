@@ -10,7 +10,7 @@ export declare class HooksigError extends Error {
   readonly name: 'HooksigError'
   /** The stable machine-readable code. */
   readonly code: ErrorCode
-  /** The HTTP status a webhook endpoint should answer with (400, 401 or 500). */
+  /** The HTTP status a webhook endpoint should answer with (400, 401, 500; 200 for a duplicate, 503 when the replay store is down). */
   readonly httpStatus: number
 }
 

@@ -80,14 +80,14 @@ function call(run) {
 }
 
 /**
- * The native `verify`s return `[scheme, secretIndex, timestamp, id]`
- * (cheaper to cross N-API than an object with four named properties); this
- * is the `Verified` object the API documents.
+ * The native `verify`s return `[scheme, secretIndex, timestamp, id,
+ * replayKey, idSigned]` (cheaper to cross N-API than an object with named
+ * properties); this is the `Verified` object the API documents.
  * @param {any} parts
  * @returns {import('./index').Verified}
  */
 function verified(parts) {
-  return { scheme: parts[0], secretIndex: parts[1], timestamp: parts[2], id: parts[3] }
+  return { scheme: parts[0], secretIndex: parts[1], timestamp: parts[2], id: parts[3], replayKey: parts[4], idSigned: parts[5] }
 }
 
 // `verifyHeaders` returns `hooksig::compact`'s number: decoded with the core's constants.
@@ -121,6 +121,10 @@ class Verifier {
   #scheme
   /** @type {Map<string, boolean>} the core's `wantsHeader` answers, by header name */
   #wanted = new Map()
+  /** `verifyHeaders` writes a success's compact number (a float64) here, then 1 if the id is signed (else 0). */
+  #out = new Uint8Array(9)
+  /** The compact number in `#out`. */
+  #packed = new Float64Array(this.#out.buffer, 0, 1)
 
   /** @param {Parameters<typeof native.verify>[0]} profile @param {import('./index').VerifierOptions} options */
   constructor(profile, options) {
@@ -182,14 +186,28 @@ class Verifier {
           return undefined
       }
     }
-    const packed = this.#native.verifyHeaders(body, options, n0, v0, n1, v1, n2, v2, n3, v3)
-    if (typeof packed !== 'number') return verified(packed)
-    if (packed < 0) throw new HooksigError(CODES[-1 - packed] ?? 'INTERNAL')
+    const out = this.#out
+    const key = this.#native.verifyHeaders(body, options, out, n0, v0, n1, v1, n2, v2, n3, v3)
+    if (typeof key === 'number') throw new HooksigError(CODES[-1 - key] ?? 'INTERNAL')
+    if (typeof key !== 'string') return verified(key)
+    const packed = this.#packed[0]
     const low = packed % TIMESTAMP_UNIT
     const stamp = (packed - low) / TIMESTAMP_UNIT
     const slot = (low >> COMPACT_ID_SHIFT) & ID_MASK
     const id = slot === 0 ? null : slot === 1 ? v0 : slot === 2 ? v1 : slot === 3 ? v2 : v3
-    return { scheme: this.#scheme, secretIndex: low & INDEX_MASK, timestamp: stamp === 0 ? null : stamp - 1, id: id ?? null }
+    return {
+      scheme: this.#scheme,
+      secretIndex: low & INDEX_MASK,
+      timestamp: stamp === 0 ? null : stamp - 1,
+      id: id ?? null,
+      replayKey: key,
+      idSigned: out[8] === 1,
+    }
+  }
+
+  /** @type {import('./index').Verifier['replayTtl']} */
+  replayTtl(retention) {
+    return call(() => this.#native.replayTtl(retention))
   }
 
   /** @param {string} name */
@@ -200,6 +218,9 @@ class Verifier {
     return wanted
   }
 }
+
+// What every language's replay stores share (`hooksig/replay`), from the core.
+const { REPLAY_STORE_PREFIX, DEFAULT_STORE_CAPACITY, DEFAULT_RETENTION } = native
 
 /** @type {typeof native.verify} */
 const verify = (...args) => verified(call(() => native.verify(...args)))
@@ -232,6 +253,9 @@ module.exports = {
   COMPACT_ID_SHIFT,
   COMPACT_ID_BITS,
   COMPACT_TIMESTAMP_SHIFT,
+  REPLAY_STORE_PREFIX,
+  DEFAULT_STORE_CAPACITY,
+  DEFAULT_RETENTION,
   COMPACT_LIMIT: native.COMPACT_LIMIT,
   COMPACT_DOES_NOT_FIT: native.COMPACT_DOES_NOT_FIT,
   version,

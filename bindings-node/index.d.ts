@@ -58,8 +58,19 @@ export interface Verified {
   secretIndex: number
   /** The signed timestamp (Unix seconds), for schemes that have one. */
   timestamp: number | null
-  /** The delivery id header, if the scheme has one and it was sent. */
+  /**
+   * The delivery id header, if the scheme has one and it was sent. Covered by
+   * the signature only when `idSigned`: de-duplicate on `replayKey`, not on this.
+   */
   id: string | null
+  /** True if the signature covers `id` (Standard Webhooks / Svix only). */
+  idSigned: boolean
+  /**
+   * What to de-duplicate this delivery on (64 lowercase hex digits): derived
+   * from the signed bytes only, so every re-spelling of one signed delivery
+   * has the same key. See `hooksig/replay`.
+   */
+  replayKey: string
 }
 
 
@@ -75,6 +86,8 @@ export type ErrorCode =
   | 'MALFORMED_BODY'
   | 'INVALID_ARGUMENT'
   | 'INTERNAL'
+  | 'DUPLICATE_DELIVERY'
+  | 'REPLAY_STORE_UNAVAILABLE'
 /** What `explain` can find (see the README). */
 export type FindingCode =
   | 'SECRET_WHITESPACE'
@@ -133,6 +146,12 @@ export declare class Verifier {
    */
   constructor(profile: string, options: VerifierOptions)
   /**
+   * How long (seconds) to keep a replay claim for what this verifier
+   * accepts: the window (`past + future`) for timestamped profiles, else
+   * `retention` (default `DEFAULT_RETENTION`, 7 days). The core decides.
+   */
+  replayTtl(retention?: number): number
+  /**
    * Verifies a delivery: the headers as received and the raw body.
    * `options.now` is Unix seconds (default: the system clock);
    * `options.method` and `options.pathAndQuery` (both or neither) are the
@@ -160,6 +179,12 @@ export declare const COMPACT_LIMIT: number
 /** Where a compact result's `timestamp + 1` starts (0: no timestamp). */
 export declare const COMPACT_TIMESTAMP_SHIFT: number
 
+/** Seconds a claim is kept when the window cannot bound it (`Verifier#replayTtl`). */
+export declare const DEFAULT_RETENTION: number
+
+/** How many unexpired claims a `MemoryStore` holds before it refuses new ones. */
+export declare const DEFAULT_STORE_CAPACITY: number
+
 /** Every error code, in the core's order (what `HooksigError.code` can be). */
 export declare function errorCodes(): Array<ErrorInfo>
 
@@ -181,6 +206,9 @@ export interface ErrorInfo {
  * the secrets is in the verdict.
  */
 export declare function explain(profile: string, secretsOrOptions: Secrets | VerifierOptions, headers: HeadersInput, body: BodyInput, options?: ExplainOptions): Explanation
+
+/** The prefix of a claim's key in a shared store (Redis): `REPLAY_STORE_PREFIX` + the replay key. */
+export declare const REPLAY_STORE_PREFIX: string
 
 /**
  * Signs a delivery (or an UnknownPay S2S request) the way `profile`'s

@@ -58,8 +58,19 @@ export interface Verified {
   secretIndex: number
   /** The signed timestamp (Unix seconds), for schemes that have one. */
   timestamp: number | null
-  /** The delivery id header, if the scheme has one and it was sent. */
+  /**
+   * The delivery id header, if the scheme has one and it was sent. Covered by
+   * the signature only when `idSigned`: de-duplicate on `replayKey`, not on this.
+   */
   id: string | null
+  /** True if the signature covers `id` (Standard Webhooks / Svix only). */
+  idSigned: boolean
+  /**
+   * What to de-duplicate this delivery on (64 lowercase hex digits): derived
+   * from the signed bytes only, so every re-spelling of one signed delivery
+   * has the same key. See `hooksig/replay`.
+   */
+  replayKey: string
 }
 
 
@@ -75,6 +86,8 @@ export type ErrorCode =
   | 'MALFORMED_BODY'
   | 'INVALID_ARGUMENT'
   | 'INTERNAL'
+  | 'DUPLICATE_DELIVERY'
+  | 'REPLAY_STORE_UNAVAILABLE'
 /** What `explain` can find (see the README). */
 export type FindingCode =
   | 'SECRET_WHITESPACE'

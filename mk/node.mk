@@ -14,7 +14,7 @@ node-build: ## Node: install the locked npm dev dependencies, build the release 
 	cd $(NODE_DIR) && $(NPM) install --no-save --no-audit --no-fund
 	cd $(NODE_DIR) && $(NPM) run build
 
-test-node: node-build ## Node: generated files fresh, tsc --strict over a usage file, node --test, npm pack installs
+test-node: node-build redis-deps ## Node: generated files fresh, tsc --strict over a usage file, node --test (a real redis-server for hooksig/replay), npm pack installs
 	@git ls-files --error-unmatch $(NODE_DIR)/index.js $(NODE_DIR)/index.d.ts >/dev/null
 	@git diff --exit-code -- $(NODE_DIR)/index.js $(NODE_DIR)/index.d.ts \
 	  || { echo "bindings-node/index.js or index.d.ts is stale: run 'make node-build' and commit them" >&2; exit 1; }

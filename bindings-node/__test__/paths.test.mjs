@@ -74,6 +74,8 @@ describe('every verify case, plain object and general path alike', () => {
       const got = bothPaths(verifier.verified, object, body, { now: testCase.now ?? undefined, ...lineOf(testCase) })
       assert.equal(got.code, testCase.expect)
       if (testCase.expect_id !== undefined) assert.equal(got.verified.id, testCase.expect_id)
+      if (testCase.expect_replay_key !== undefined) assert.equal(got.verified.replayKey, testCase.expect_replay_key)
+      if (testCase.expect_id_signed !== undefined) assert.equal(got.verified.idSigned, testCase.expect_id_signed)
       // At most four distinct names with string values always fit the fast path.
       const names = new Set(pairs.map(([name]) => name))
       if (names.size === pairs.length && pairs.length <= 4 && pairs.every(([, value]) => typeof value === 'string')) {
@@ -144,7 +146,9 @@ describe('junk around the wanted headers, both paths', () => {
   }
   test('the id and timestamp come back as given, whichever path', () => {
     const got = bothPaths(standard, { ...junk, ...lower }, body, { now })
-    assert.deepEqual(got.verified, { scheme: 'standard-webhooks', secretIndex: 0, timestamp: now, id: 'msg_1' })
+    const { replayKey } = standard.verify(Object.entries(lower), body, { now })
+    const verified = { scheme: 'standard-webhooks', secretIndex: 0, timestamp: now, id: 'msg_1', idSigned: true, replayKey }
+    assert.deepEqual(got.verified, verified)
     assert.equal(got.fast, 1)
     // A non-ASCII id is its text's UTF-8, and comes back as that text.
     const utf8 = bothPaths(standard, headersWith('msg_é€'), body, { now })

@@ -82,10 +82,13 @@ describe('headers', () => {
     'rawHeaders (flat list)': ['Host', '127.0.0.1', 'X-Hub-Signature-256', signature, 'X-GitHub-Delivery', 'delivery-1'],
     'pairs with Buffer names and values': [[Buffer.from('X-Hub-Signature-256'), Buffer.from(signature)], [Buffer.from('X-GitHub-Delivery'), 'delivery-1']],
   }
+  // One signed delivery, one replay key, whatever the shape (GitHub's id is not signed).
+  const replayKey = github.verify(signed, bytes).replayKey
+  assert.match(replayKey, /^[0-9a-f]{64}$/)
+  const expected = { scheme: 'github', secretIndex: 0, timestamp: null, id: 'delivery-1', idSigned: false, replayKey }
   for (const [shape, headers] of Object.entries(shapes)) {
-    test(`${shape}: verifies, with the id`, () => {
-      const verified = github.verify(headers, bytes)
-      assert.deepEqual(verified, { scheme: 'github', secretIndex: 0, timestamp: null, id: 'delivery-1' })
+    test(`${shape}: verifies, with the id and the replay key`, () => {
+      assert.deepEqual(github.verify(headers, bytes), expected)
     })
   }
   test('conflicting values of one header are MALFORMED_HEADER in every shape', () => {
@@ -108,7 +111,7 @@ describe('headers', () => {
   test('a text value is its UTF-8 bytes, whatever its characters (as in every binding)', () => {
     // What Python gives for the same str: the id back as text, never MALFORMED_HEADER for U+0100 and up.
     const euro = { 'x-hub-signature-256': signature, 'x-github-delivery': 'id-€' }
-    assert.deepEqual(github.verify(euro, bytes), { scheme: 'github', secretIndex: 0, timestamp: null, id: 'id-€' })
+    assert.deepEqual(github.verify(euro, bytes), { ...expected, id: 'id-€' })
     assert.equal(github.verify([['X-GitHub-Delivery', 'dlv-é-😀'], ['X-Hub-Signature-256', signature]], bytes).id, 'dlv-é-😀')
     const outcome = (headers) => {
       try {
@@ -202,8 +205,10 @@ describe('options and arguments', () => {
     assert.deepEqual(Object.keys(headers).sort(), ['Idempotency-Key', 'X-Api-Key', 'X-Signature', 'X-Timestamp'])
     const s2s = new Verifier('unknownpay-s2s', { secrets: ['s2s-secret'] })
     const lower = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]))
+    const { replayKey } = s2s.verify(headers, text, { ...request, now: t })
     for (const shape of [headers, lower, Object.entries(headers)]) {
-      assert.deepEqual(s2s.verify(shape, text, { ...request, now: t }), { scheme: 'unknownpay-s2s', secretIndex: 0, timestamp: t, id: 'idem-1' })
+      const verified = { scheme: 'unknownpay-s2s', secretIndex: 0, timestamp: t, id: 'idem-1', idSigned: false, replayKey }
+      assert.deepEqual(s2s.verify(shape, text, { ...request, now: t }), verified)
       throwsCode(() => s2s.verify(shape, text, { ...request, pathAndQuery: '/v1/payouts', now: t }), 'SIGNATURE_MISMATCH')
       throwsCode(() => s2s.verify(shape, text, { now: t }), 'INVALID_ARGUMENT') // the line is required
       throwsCode(() => s2s.verify(shape, text, { method: 'POST', now: t }), 'INVALID_ARGUMENT') // both or neither
@@ -279,8 +284,9 @@ describe('HooksigError', () => {
     const codes = errorCodes()
     assert.deepEqual(
       codes.map((e) => e.code),
-      ['MISSING_HEADER', 'MALFORMED_HEADER', 'NO_SIGNATURE', 'SIGNATURE_MISMATCH', 'TIMESTAMP_TOO_OLD', 'TIMESTAMP_IN_FUTURE', 'INVALID_SECRET', 'MALFORMED_BODY', 'INVALID_ARGUMENT', 'INTERNAL'],
+      ['MISSING_HEADER', 'MALFORMED_HEADER', 'NO_SIGNATURE', 'SIGNATURE_MISMATCH', 'TIMESTAMP_TOO_OLD', 'TIMESTAMP_IN_FUTURE', 'INVALID_SECRET', 'MALFORMED_BODY', 'INVALID_ARGUMENT', 'INTERNAL', 'DUPLICATE_DELIVERY', 'REPLAY_STORE_UNAVAILABLE'],
     )
+    assert.deepEqual(codes.slice(-2).map((e) => e.httpStatus), [200, 503])
     try {
       github.verify({}, text)
       assert.fail('verified without headers')

@@ -75,6 +75,7 @@ function outcome(attempt) {
   }
 }
 
+let keyed = 0
 describe('verify cases', () => {
   assert.ok(vectors.cases.length >= 400, `only ${vectors.cases.length} cases`)
   vectors.cases.forEach((testCase, i) => {
@@ -86,8 +87,12 @@ describe('verify cases', () => {
       if (testCase.matched_secret !== undefined) assert.equal(verified.secretIndex, testCase.matched_secret)
       if (testCase.expect_timestamp !== undefined) assert.equal(verified.timestamp, testCase.expect_timestamp)
       if (testCase.expect_id !== undefined) assert.equal(verified.id, testCase.expect_id)
+      if (testCase.expect_replay_key !== undefined) assert.equal(verified.replayKey, testCase.expect_replay_key)
+      if (testCase.expect_id_signed !== undefined) assert.equal(verified.idSigned, testCase.expect_id_signed)
+      if (testCase.expect === 'OK') keyed += testCase.expect_replay_key !== undefined ? 1 : 0
     })
   })
+  test('the replay keys were checked', () => assert.ok(keyed >= 150, `only ${keyed} cases with expect_replay_key`))
 })
 
 /** Header values compared as bytes, in constant time (they carry MACs). */

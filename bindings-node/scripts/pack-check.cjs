@@ -12,4 +12,20 @@ assert.throws(
   () => new Verifier('github', { secrets: 'pack-secret' }).verify(headers, 'packed bodY'),
   (error) => error instanceof HooksigError && error.code === 'SIGNATURE_MISMATCH',
 )
-console.log(`npm pack: ${require.resolve('hooksig')} installs, verifies and rejects`)
+// The replay entry ships too, and claims a verified delivery once (memory store).
+const { MemoryStore, verifyOnce } = require('hooksig/replay')
+const store = new MemoryStore()
+const verifier = new Verifier('github', { secrets: 'pack-secret' })
+verifyOnce(verifier, store, headers, 'packed body')
+  .then(({ verified: first }) => {
+    assert.equal(first.replayKey.length, 64)
+    return verifyOnce(verifier, store, headers, 'packed body').then(
+      () => assert.fail('a replay was accepted'),
+      (error) => assert.equal(error.code, 'DUPLICATE_DELIVERY'),
+    )
+  })
+  .then(() => console.log(`npm pack: ${require.resolve('hooksig')} installs, verifies, rejects and de-duplicates`))
+  .catch((error) => {
+    console.error(error)
+    process.exitCode = 1
+  })

@@ -6,11 +6,7 @@
 //!
 //! Text is its UTF-8 bytes, whatever it is (a header name or value, a body, a
 //! secret, an id); a `Uint8Array` (`Buffer`) or `ArrayBuffer` is taken as is.
-
-#![allow(
-    clippy::missing_errors_doc,
-    reason = "every export throws HooksigError (hooksig.d.ts, README); a Rust # Errors section would only land in the generated JSDoc"
-)]
+#![allow(clippy::missing_errors_doc, reason = "every export throws a HooksigError whose code the core decides")]
 
 use core::panic::AssertUnwindSafe;
 use std::borrow::Cow;
@@ -19,7 +15,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use hooksig::{Error, Profile, RequestLine, SignOptions, Tolerance, WindowArg, compact};
 use napi::bindgen_prelude::{
-    Array, ArrayBuffer, Either, FromNapiValue, Function, JsObjectValue, Object, Uint8ArraySlice, Unknown,
+    Array, ArrayBuffer, Either, Either3, FromNapiValue, Function, JsObjectValue, Object, ToNapiValue, Uint8ArraySlice,
+    Unknown,
 };
 use napi::{Env, JsValue, ValueType, sys};
 use napi_derive::napi;
@@ -76,6 +73,23 @@ pub const COMPACT_LIMIT: i64 = compact::COMPACT_LIMIT;
 #[napi]
 pub const COMPACT_DOES_NOT_FIT: i64 = compact::COMPACT_DOES_NOT_FIT;
 
+// What the replay stores of `hooksig/replay` share with every other language's.
+/// The prefix of a claim's key in a shared store (Redis): `REPLAY_STORE_PREFIX` + the replay key.
+#[napi]
+pub const REPLAY_STORE_PREFIX: &str = hooksig::REPLAY_STORE_PREFIX;
+/// How many unexpired claims a `MemoryStore` holds before it refuses new ones.
+#[napi]
+#[allow(clippy::cast_possible_truncation)] // 100 000: checked below
+pub const DEFAULT_STORE_CAPACITY: u32 = hooksig::DEFAULT_STORE_CAPACITY as u32;
+/// Seconds a claim is kept when the window cannot bound it (`Verifier#replayTtl`).
+#[napi]
+#[allow(clippy::cast_possible_truncation)] // 7 days: checked below
+pub const DEFAULT_RETENTION: u32 = hooksig::DEFAULT_RETENTION as u32;
+const _: () = assert!(
+    DEFAULT_STORE_CAPACITY as usize == hooksig::DEFAULT_STORE_CAPACITY
+        && DEFAULT_RETENTION as u64 == hooksig::DEFAULT_RETENTION
+);
+
 // ---------------------------------------------------------------- values in
 
 /// Bytes borrowed from JS (a string's from its UTF-8 copy).
@@ -108,6 +122,37 @@ fn bytes(value: Unknown<'_>) -> Result<Bytes<'_>, Error> {
         }
         _ => array_buffer(value).map(Bytes::Buffer),
     }
+}
+
+/// Writes `verifyHeaders`'s compact number (a native-endian `f64`) and
+/// `id_signed` (1 or 0) into `out`: the verifier's own `Uint8Array(9)`.
+#[allow(unsafe_code)]
+fn write_out(out: Unknown<'_>, packed: i64, id_signed: bool) -> Result<(), Error> {
+    use core::ptr::null_mut;
+    let (mut length, mut data) = (0_usize, null_mut());
+    // SAFETY: `out`'s env and handle are the live ones of this call; the
+    // out-pointers are valid or null (not asked for: the element type, which
+    // is at least a byte, so 9 elements are at least the 9 bytes written).
+    let status = unsafe {
+        sys::napi_get_typedarray_info(
+            out.value().env,
+            out.raw(),
+            null_mut(),
+            &mut length,
+            &mut data,
+            null_mut(),
+            null_mut(),
+        )
+    };
+    if status != sys::Status::napi_ok || length != 9 || data.is_null() {
+        return Err(Error::InvalidArgument);
+    }
+    #[allow(clippy::cast_precision_loss)] // below 2^53: exact
+    let [a, b, c, d, e, f, g, h] = (packed as f64).to_ne_bytes();
+    // SAFETY: `data` points to at least 9 bytes (checked above) of an array
+    // only `hooksig.js`'s `Verifier` holds; no JS runs while this writes it.
+    unsafe { data.cast::<[u8; 9]>().write([a, b, c, d, e, f, g, h, u8::from(id_signed)]) };
+    Ok(())
 }
 
 /// napi-rs has no checked conversion to `ArrayBuffer`, so check, then cast.
@@ -372,14 +417,31 @@ fn utf8<'b, const N: usize>(text: Unknown<'_>, buffer: &'b mut [u8; N]) -> Resul
 
 // ---------------------------------------------------------------- values out
 
-/// A successful verification as `[scheme, secretIndex, timestamp, id]`, which
-/// `hooksig.js` turns into the `Verified` object (array elements cost a
-/// fraction of named properties set through N-API).
-type VerifiedParts = (&'static str, u32, Option<i64>, Option<String>);
+/// A replay key as JS text: `ReplayKey::to_hex`, made a string without a copy on the heap.
+#[derive(Debug)]
+pub struct KeyHex([u8; 64]);
+
+impl ToNapiValue for KeyHex {
+    #[allow(unsafe_code)]
+    unsafe fn to_napi_value(env: sys::napi_env, key: KeyHex) -> napi::Result<sys::napi_value> {
+        let mut text = core::ptr::null_mut();
+        // SAFETY: napi-rs passes the call's live `env`; the 64 bytes are
+        // readable for the length given; `text` is a valid out-pointer.
+        let status = unsafe { sys::napi_create_string_latin1(env, key.0.as_ptr().cast(), 64, &mut text) };
+        napi::check_status!(status, "replay key")?;
+        Ok(text)
+    }
+}
+
+/// A successful verification as `[scheme, secretIndex, timestamp, id,
+/// replayKey, idSigned]`, which `hooksig.js` turns into the `Verified` object
+/// (array elements cost a fraction of named properties set through N-API).
+type VerifiedParts = (&'static str, u32, Option<i64>, Option<String>, KeyHex, bool);
 
 fn parts(v: hooksig::Verified<'_>) -> VerifiedParts {
     let index = u32::try_from(v.secret_index).unwrap_or(u32::MAX);
-    (v.scheme, index, v.timestamp.and_then(|t| i64::try_from(t).ok()), v.id.map(str::to_owned))
+    let (timestamp, id) = (v.timestamp.and_then(|t| i64::try_from(t).ok()), v.id.map(str::to_owned));
+    (v.scheme, index, timestamp, id, KeyHex(v.replay_key.to_hex()), v.id_signed)
 }
 
 /// One error code with its suggested HTTP status and message.
@@ -463,16 +525,18 @@ impl JsVerifier {
 
     /// `verify` for headers `hooksig.js` has already picked from a plain
     /// object: the ones `wantsHeader` takes, as up to four name/value string
-    /// pairs after the body and options. One N-API call, no property reads
-    /// but the options'. Returns the `hooksig::compact` number (a failed
-    /// verification too: negative), or the parts when the id is not a whole
-    /// ASCII value (not the same string once back in JS) or it does not fit.
+    /// pairs after the body, the options and `out` (see [`write_out`]). One N-API call, no property reads but the
+    /// options'. A failure returns the `hooksig::compact` number (negative);
+    /// a success returns the replay key's hex with the compact number and
+    /// `id_signed` written into `out`, or the parts when the id is not a
+    /// whole ASCII value (not the same string once back in JS) or it does not fit.
     #[napi(skip_typescript)]
     #[allow(clippy::too_many_arguments)] // the pairs as arguments: each a handle napi-rs already has
     pub fn verify_headers(
         &self,
         body: Unknown<'_>,
         options_arg: OptionsArg<'_>,
+        out: Unknown<'_>,
         n0: Unknown<'_>,
         v0: Unknown<'_>,
         n1: Unknown<'_>,
@@ -481,7 +545,7 @@ impl JsVerifier {
         v2: Unknown<'_>,
         n3: Unknown<'_>,
         v3: Unknown<'_>,
-    ) -> napi::Result<Either<f64, VerifiedParts>, Code> {
+    ) -> napi::Result<Either3<f64, KeyHex, VerifiedParts>, Code> {
         guard(|| {
             let (now, method, path) = call_options(as_options(options_arg)?.as_ref())?;
             let line = RequestLine::from_parts(method.as_deref(), path.as_deref())?;
@@ -502,11 +566,24 @@ impl JsVerifier {
             let whole =
                 |id: &str| id.is_ascii() && pairs.iter().any(|(_, v)| v.len() == id.len() && v.as_ptr() == id.as_ptr());
             match result {
-                Ok(v) if packed == compact::COMPACT_DOES_NOT_FIT || !v.id.is_none_or(whole) => Ok(Either::B(parts(v))),
-                #[allow(clippy::cast_precision_loss)] // below 2^53: exact
-                _ => Ok(Either::A(packed as f64)),
+                Ok(v) if packed == compact::COMPACT_DOES_NOT_FIT || !v.id.is_none_or(whole) => Ok(Either3::C(parts(v))),
+                Ok(v) => {
+                    write_out(out, packed, v.id_signed)?;
+                    Ok(Either3::B(KeyHex(v.replay_key.to_hex())))
+                }
+                #[allow(clippy::cast_precision_loss)] // a small negative number: exact
+                Err(_) => Ok(Either3::A(packed as f64)),
             }
         })
+    }
+
+    /// How long (seconds) to keep a replay claim for what this verifier
+    /// accepts: the window (`past + future`) for timestamped profiles, else
+    /// `retention` (default `DEFAULT_RETENTION`, 7 days). The core decides.
+    #[napi(ts_args_type = "retention?: number")]
+    pub fn replay_ttl(&self, retention: Option<Either<f64, Unknown<'_>>>) -> napi::Result<f64, Code> {
+        #[allow(clippy::cast_precision_loss)] // at most 2^53 - 1 or twice MAX_WINDOW: exact
+        guard(|| Ok(self.inner.replay_ttl(whole(retention)?) as f64))
     }
 
     /// Verifies a delivery: the headers as received and the raw body.

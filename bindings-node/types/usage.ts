@@ -18,6 +18,8 @@ import {
   sign,
   verify,
 } from 'hooksig'
+import { type Claim, type ClaimStore, DEFAULT_STORE_CAPACITY, MemoryStore, REPLAY_STORE_PREFIX, RedisStore, verifyOnce } from 'hooksig/replay'
+import { Redis } from 'ioredis'
 
 const verifier = new Verifier('stripe', { secrets: ['whsec_old', 'whsec_new'], tolerance: 300, past: 600 })
 new Verifier('github', { secrets: 'secret', tolerance: null })
@@ -98,5 +100,30 @@ new Verifier('github', { secrets: 's', tolerance: '300' })
 // @ts-expect-error: an unknown code
 const wrongCode: ErrorCode = 'NOPE'
 
+// hooksig/replay: a store, verifyOnce, release; Verified's replay fields.
+async function once(req: IncomingMessage, body: Buffer, store: ClaimStore): Promise<number> {
+  try {
+    const { verified, claim }: { verified: Verified; claim: Claim } = await verifyOnce(verifier, store, req.headers, body, {
+      retention: 3600,
+    })
+    const key: string = verified.replayKey
+    const signedId: boolean = verified.idSigned
+    if (key.length !== 64 || !signedId) await store.release(claim)
+    return 200
+  } catch (error) {
+    if (error instanceof HooksigError && error.code === 'DUPLICATE_DELIVERY') return 200
+    if (error instanceof HooksigError && error.code === 'REPLAY_STORE_UNAVAILABLE') return 503
+    throw error
+  }
+}
+const memory: ClaimStore = new MemoryStore({ capacity: DEFAULT_STORE_CAPACITY, now: () => performance.now() })
+const redis = new RedisStore('redis://127.0.0.1:6379/', { prefix: REPLAY_STORE_PREFIX, timeout: 1000 })
+const passed: ClaimStore = new RedisStore(new Redis('redis://127.0.0.1:6379/'))
+const ttl: number = verifier.replayTtl() + verifier.replayTtl(60)
+const released: Promise<boolean> = redis.release({ replayKey: 'a'.repeat(64), token: 't' })
+// @ts-expect-error: a store needs set and eval
+new RedisStore({})
+
+export { once, memory, redis, passed, ttl, released }
 export { handle, rawHeaders, fromRequest, shapes, bodies, headers, again, bits, statuses, app, wrongCode }
 export { explained, verdict, matched, codes, fields, messages, wrongFinding }
