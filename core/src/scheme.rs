@@ -241,28 +241,16 @@ pub(crate) fn derive_key(profile: &Profile, secret: &[u8]) -> Result<MacKey, Err
 /// HMAC key state is built, or on an error).
 pub(crate) struct DecodedSecret {
     pub(crate) bytes: [u8; MAX_DECODED_SECRET_LEN],
-    len: usize,
 }
 
 impl DecodedSecret {
-    pub(crate) const EMPTY: DecodedSecret = DecodedSecret { bytes: [0; MAX_DECODED_SECRET_LEN], len: 0 };
-
-    /// Decodes `encoded` into this buffer. `INVALID_SECRET` if it is not
-    /// base64 of at most [`MAX_DECODED_SECRET_LEN`] bytes.
-    pub(crate) fn decode(&mut self, encoded: &[u8]) -> Result<(), Error> {
-        self.len = encoding::decode_base64_secret(encoded, &mut self.bytes).ok_or(Error::InvalidSecret)?;
-        Ok(())
-    }
-
-    pub(crate) fn as_bytes(&self) -> &[u8] {
-        self.bytes.get(..self.len).unwrap_or_default()
-    }
+    /// An all-zero buffer for [`key_bytes`] to decode into.
+    pub(crate) const EMPTY: DecodedSecret = DecodedSecret { bytes: [0; MAX_DECODED_SECRET_LEN] };
 }
 
 impl Zeroize for DecodedSecret {
     fn zeroize(&mut self) {
         self.bytes.zeroize();
-        self.len.zeroize();
     }
 }
 
@@ -299,11 +287,11 @@ mod tests {
     #[test]
     fn zeroize_clears_a_decoded_secret() -> Result<(), Error> {
         let mut secret = DecodedSecret::EMPTY;
-        secret.decode(b"c2VjcmV0LWtleQ==")?;
-        assert_eq!(secret.as_bytes(), b"secret-key");
+        let key = key_bytes(&Profile::StandardWebhooks, b"whsec_c2VjcmV0LWtleQ==", &mut secret.bytes)?.to_vec();
+        assert_eq!(key, b"secret-key");
+        assert_eq!(secret.bytes.get(..10), Some(&b"secret-key"[..]));
         secret.zeroize();
-        assert_eq!((secret.len, secret.bytes), (0, [0; MAX_DECODED_SECRET_LEN]));
-        assert_eq!(secret.as_bytes(), b"");
+        assert_eq!(secret.bytes, [0; MAX_DECODED_SECRET_LEN]);
         Ok(())
     }
 
