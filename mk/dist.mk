@@ -4,7 +4,7 @@
 # verdaccio, a Composer artifact repository, an installed C tree), with no Rust toolchain
 # on PATH, and runs testdata/vectors.json through the installed package.
 #
-#   dist/crates/  hooksig-X.crate, hooksig-cli-X.crate        (cargo package, verified)
+#   dist/crates/  hooksig-X.crate, hooksig-replay-X.crate, hooksig-cli-X.crate (cargo package, verified)
 #   dist/python/  hooksig-X.tar.gz, hooksig-X-cp311-abi3-manylinux2014_x86_64.manylinux_2_17_x86_64.whl
 #   dist/node/    hooksig-X.tgz, hooksig-linux-x64-gnu-X.tgz   (napi-rs layout; other platforms: RELEASING.md)
 #   dist/php/     hooksig-hooksig-X.zip                        (Composer package with lib/linux-x86_64-gnu/)
@@ -69,8 +69,8 @@ dist-deps: dist-apt $(DIST_VENV)/.installed $(DIST_NPM)/.installed
 # ---- Rust: the crates that are published, the core first ------------------------------
 dist-crates:
 	rm -rf $(DIST)/crates && mkdir -p $(DIST)/crates
-	$(CARGO) package --locked -p hooksig -p hooksig-cli
-	cp target/package/hooksig-$(DIST_VERSION).crate target/package/hooksig-cli-$(DIST_VERSION).crate $(DIST)/crates/
+	$(CARGO) package --locked -p hooksig -p hooksig-replay -p hooksig-cli
+	cp $(foreach c,hooksig hooksig-replay hooksig-cli,target/package/$(c)-$(DIST_VERSION).crate) $(DIST)/crates/
 
 # ---- Python: abi3 wheel for manylinux2014 (zig links against glibc 2.17), and the sdist --
 dist-python: $(DIST_VENV)/.installed
@@ -122,7 +122,8 @@ dist-c: lib-c
 set-version: ## Set the version of every artifact: make set-version VERSION=x.y.z (Cargo.toml, Cargo.lock, package.json, npm/*, index.js)
 	@test -n "$(VERSION)" || { echo "usage: make set-version VERSION=x.y.z" >&2; exit 1; }
 	sed -i -e '/^\[workspace.package\]/,/^\[/s/^version = ".*"/version = "$(VERSION)"/' \
-		-e 's/^\(hooksig = { path = "core", version = \)"[^"]*"/\1"$(VERSION)"/' Cargo.toml
+		-e 's/^\(hooksig = { path = "core", version = \)"[^"]*"/\1"$(VERSION)"/' \
+		-e 's/^\(hooksig-replay = { path = "replay", version = \)"[^"]*"/\1"$(VERSION)"/' Cargo.toml
 	$(CARGO) update --workspace --offline
 	cd bindings-node && npm version --no-git-tag-version --allow-same-version $(VERSION) >/dev/null \
 		&& node_modules/.bin/napi version

@@ -11,10 +11,12 @@ expect() { # what, found
 }
 expect "the hooksig dependency in [workspace.dependencies]" \
   "$(sed -n 's/^hooksig = { path = "core", version = "\([^"]*\)".*/\1/p' Cargo.toml)"
-for crate in hooksig hooksig-ffi hooksig-python hooksig-node hooksig-cli; do
+expect "the hooksig-replay dependency in [workspace.dependencies]" \
+  "$(sed -n 's/^hooksig-replay = { path = "replay", version = "\([^"]*\)".*/\1/p' Cargo.toml)"
+for crate in hooksig hooksig-ffi hooksig-python hooksig-node hooksig-replay hooksig-cli; do
   expect "Cargo.lock's $crate" "$(awk -v n="$crate" '$0=="name = \""n"\"" {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)"
 done
-for crate in core bindings-c bindings-python bindings-node cli; do
+for crate in core bindings-c bindings-python bindings-node bindings-wasm replay cli; do
   grep -q '^version.workspace = true' "$crate/Cargo.toml" || { echo "check-version: $crate/Cargo.toml has its own version" >&2; fail=1; }
 done
 json_version() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("version", ""))' "$1"; }

@@ -77,7 +77,7 @@ declare -A VERSIONS
 
 # ---- Rust -----------------------------------------------------------------------------
 section "Rust: the packaged crates"
-for crate in hooksig hooksig-cli; do
+for crate in hooksig hooksig-replay hooksig-cli; do
   file=$DIST/crates/$crate-$V.crate
   check "$crate-$V.crate was packaged and verified by cargo package" test -s "$file"
   manifest=$(tar -xzOf "$file" "$crate-$V/Cargo.toml")
