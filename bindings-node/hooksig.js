@@ -256,8 +256,10 @@ module.exports = {
   REPLAY_STORE_PREFIX,
   DEFAULT_STORE_CAPACITY,
   DEFAULT_RETENTION,
+  // Shorthand names first: Node's ESM import of this CommonJS module finds
+  // named exports only up to the first `key: expression` entry.
+  version,
   COMPACT_LIMIT: native.COMPACT_LIMIT,
   COMPACT_DOES_NOT_FIT: native.COMPACT_DOES_NOT_FIT,
-  version,
   __napiBindingTarget: native.__napiBindingTarget,
 }
