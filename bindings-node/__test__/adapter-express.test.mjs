@@ -75,3 +75,11 @@ describe('express: the body is verified as received, never as parsed', () => {
     assert.equal(r.status, 401)
   })
 })
+
+test('the adapter entry points load no framework', async () => {
+  const { execFileSync } = await import('node:child_process')
+  const script =
+    "for (const m of ['hooksig/express', 'hooksig/fastify', 'hooksig/web', 'hooksig/hono']) require(m);" +
+    "process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((k) => /node_modules[\\\\/](express|fastify|hono|@hono)[\\\\/]/.test(k))))"
+  assert.deepEqual(JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: new URL('..', import.meta.url) })), [])
+})
