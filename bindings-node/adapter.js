@@ -27,8 +27,8 @@ const rawBodyUnavailable = () =>
 
 /**
  * The adapter's settings, checked once at start-up (INVALID_ARGUMENT otherwise).
- * @param {import('./adapter').Verifier} verifier
- * @param {import('./adapter').WebhookOptions | undefined} options
+ * @param {import('./webhook').Verifier} verifier
+ * @param {import('./webhook').WebhookOptions | undefined} options
  */
 function settings(verifier, options = {}) {
   const { store, limit = DEFAULT_BODY_LIMIT, retention, now } = options
@@ -90,4 +90,70 @@ function rejection(error) {
 /** @param {string} code */
 const errorBody = (code) => JSON.stringify({ error: code })
 
-module.exports = { DEFAULT_BODY_LIMIT, WebhookError, tooLarge, rawBodyUnavailable, settings, check, release, rejection, errorBody }
+/**
+ * Reads a body stream up to `limit` bytes (cancelled beyond: PAYLOAD_TOO_LARGE).
+ * @param {ReadableStream<Uint8Array> | null} stream
+ * @param {number} limit
+ */
+async function readLimited(stream, limit) {
+  if (!stream) return Buffer.alloc(0)
+  const reader = stream.getReader()
+  /** @type {Uint8Array[]} */
+  const chunks = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > limit) {
+      await reader.cancel().catch(() => {})
+      throw tooLarge()
+    }
+    chunks.push(value)
+  }
+  return Buffer.concat(chunks, size)
+}
+
+/** @param {string} url */
+function pathAndQuery(url) {
+  const { pathname, search } = new URL(url)
+  return pathname + search
+}
+
+/** @param {{ status: number, code: string }} refused */
+function errorResponse({ status, code }) {
+  return new Response(errorBody(code), { status, headers: { 'content-type': 'application/json; charset=utf-8' } })
+}
+
+/**
+ * Verifies with the request's headers, method and path + query and a body read here.
+ * @param {ReturnType<typeof settings>} cfg
+ * @param {Request} request
+ * @param {() => Promise<Buffer>} read
+ * @returns {Promise<import('./web').VerifyRequestResult>}
+ */
+async function verifyWith(cfg, request, read) {
+  try {
+    const body = await read()
+    const { verified, claim } = await check(cfg, request.headers, body, request.method, pathAndQuery(request.url))
+    return { verified, body, claim, code: null, response: null }
+  } catch (error) {
+    const refused = rejection(error)
+    if (!refused) throw error
+    return { verified: null, body: null, claim: null, code: refused.code, response: errorResponse(refused) }
+  }
+}
+
+module.exports = {
+  DEFAULT_BODY_LIMIT,
+  WebhookError,
+  tooLarge,
+  rawBodyUnavailable,
+  settings,
+  check,
+  release,
+  rejection,
+  errorBody,
+  readLimited,
+  verifyWith,
+}

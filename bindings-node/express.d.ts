@@ -1,8 +1,8 @@
 // `hooksig/express`: verify a webhook in an Express (or node:http) route. Loads no framework.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Verifier } from './index'
-import type { Webhook, WebhookOptions } from './adapter'
-export { DEFAULT_BODY_LIMIT, WebhookError, type Webhook, type WebhookOptions } from './adapter'
+import type { Webhook, WebhookOptions } from './webhook'
+export { DEFAULT_BODY_LIMIT, WebhookError, type Webhook, type WebhookOptions } from './webhook'
 
 /**
  * A route handler: reads the raw body (up to `limit`), verifies it with the

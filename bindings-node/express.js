@@ -68,7 +68,10 @@ function rawBody(req, limit) {
  * @param {{ status: number, code: string }} answer
  */
 function answer(res, { status, code }) {
-  if (res.headersSent) return res.end()
+  if (res.headersSent) {
+    res.end()
+    return
+  }
   res.statusCode = status
   res.setHeader('content-type', 'application/json; charset=utf-8')
   // A body left unread (413) must not be taken for the next request on this connection.
@@ -81,7 +84,7 @@ function webhook(verifier, handler, options) {
   const cfg = settings(verifier, options)
   if (typeof handler !== 'function') throw new HooksigError('INVALID_ARGUMENT')
   return async function hooksigWebhook(req, res, next) {
-    /** @type {import('./adapter').Webhook} */
+    /** @type {import('./webhook').Webhook} */
     let hook
     try {
       const body = await rawBody(req, cfg.limit)

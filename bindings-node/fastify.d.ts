@@ -1,8 +1,8 @@
 // `hooksig/fastify`: a plugin declaring one webhook route with a raw body parser scoped to it.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify'
 import type { Verifier } from './index'
-import type { Webhook, WebhookOptions } from './adapter'
-export { DEFAULT_BODY_LIMIT, WebhookError, type Webhook, type WebhookOptions } from './adapter'
+import type { Webhook, WebhookOptions } from './webhook'
+export { DEFAULT_BODY_LIMIT, WebhookError, type Webhook, type WebhookOptions } from './webhook'
 
 export interface HooksigWebhookOptions extends WebhookOptions {
   verifier: Verifier

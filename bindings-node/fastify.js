@@ -35,7 +35,7 @@ async function hooksigWebhook(fastify, options) {
       const headers = []
       const raw = request.raw.rawHeaders
       for (let i = 0; i + 1 < raw.length; i += 2) headers.push([raw[i], raw[i + 1]])
-      /** @type {import('./adapter').Webhook} */
+      /** @type {import('./webhook').Webhook} */
       let hook
       try {
         const { verified, claim } = await check(cfg, /** @type {[string, string][]} */ (headers), body, request.method, request.raw.url ?? request.url)

@@ -1,8 +1,8 @@
 // `hooksig/hono`: a Hono middleware (over hooksig/web). `c.get('hooksig')` is the verified webhook.
 import type { MiddlewareHandler } from 'hono'
 import type { Verifier } from './index'
-import type { Webhook, WebhookOptions } from './adapter'
-export { DEFAULT_BODY_LIMIT, WebhookError, type Webhook, type WebhookOptions } from './adapter'
+import type { Webhook, WebhookOptions } from './webhook'
+export { DEFAULT_BODY_LIMIT, WebhookError, type Webhook, type WebhookOptions } from './webhook'
 
 export type HooksigEnv = { Variables: { hooksig: Webhook } }
 

@@ -2,14 +2,14 @@
 'use strict'
 // `hooksig/hono`: a Hono middleware over `hooksig/web`. It does not load hono.
 
-const { settings, verifyWith, readLimited, rawBodyUnavailable, tooLarge, release, DEFAULT_BODY_LIMIT, WebhookError } = require('./web.js')
+const { settings, verifyWith, readLimited, rawBodyUnavailable, tooLarge, release, DEFAULT_BODY_LIMIT, WebhookError } = require('./adapter.js')
 
 /** @type {typeof import('./hono').hooksig} */
 function hooksig(verifier, options) {
   const cfg = settings(verifier, options)
   return async (c, next) => {
     const req = /** @type {any} */ (c.req)
-    /** @type {Record<string, Promise<any>>} */
+    /** @type {Record<string, Promise<any> | undefined>} */
     const cache = req.bodyCache ?? {}
     const read = async () => {
       if (Number(c.req.raw.headers.get('content-length')) > cfg.limit) throw tooLarge()
@@ -31,7 +31,7 @@ function hooksig(verifier, options) {
       throw error
     }
     // Hono's compose hands a handler's error to onError and records it on the context.
-    if (c.error) await release(cfg, result.claim)
+    if (/** @type {unknown} */ (c.error)) await release(cfg, result.claim)
   }
 }
 

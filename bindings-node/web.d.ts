@@ -1,8 +1,8 @@
 // `hooksig/web`: webhooks in handlers that take a standard `Request` (Next.js App Router, undici).
 import type { Verified, Verifier } from './index'
 import type { Claim } from './replay'
-import type { Webhook, WebhookOptions } from './adapter'
-export { DEFAULT_BODY_LIMIT, WebhookError, type Webhook, type WebhookOptions } from './adapter'
+import type { Webhook, WebhookOptions } from './webhook'
+export { DEFAULT_BODY_LIMIT, WebhookError, type Webhook, type WebhookOptions } from './webhook'
 
 export type VerifyRequestResult =
   | { verified: Verified; body: Buffer; claim: Claim | null; code: null; response: null }

@@ -1,4 +1,4 @@
-// What the framework adapters share (hooksig/express, hooksig/fastify, hooksig/web, hooksig/hono).
+// The types the framework adapters share (hooksig/express, hooksig/fastify, hooksig/web, hooksig/hono); their code is adapter.js.
 import type { Verified, Verifier } from './index'
 import type { Claim, ClaimStore } from './replay'
 export type { Verifier }
