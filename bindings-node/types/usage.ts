@@ -127,3 +127,42 @@ new RedisStore({})
 export { once, memory, redis, passed, ttl, released }
 export { handle, rawHeaders, fromRequest, shapes, bodies, headers, again, bits, statuses, app, wrongCode }
 export { explained, verdict, matched, codes, fields, messages, wrongFinding }
+
+// The framework adapters (hooksig/express, hooksig/fastify, hooksig/web, hooksig/hono).
+import { captureRawBody, webhook as expressWebhook, type Webhook, DEFAULT_BODY_LIMIT } from 'hooksig/express'
+import { hooksigWebhook } from 'hooksig/fastify'
+import { verifyRequest, webhook as routeHandler } from 'hooksig/web'
+import { hooksig as honoHooksig } from 'hooksig/hono'
+import Fastify from 'fastify'
+import { Hono } from 'hono'
+
+const adapterStore = new MemoryStore()
+const expressApp = express()
+expressApp.use(express.json({ verify: captureRawBody }))
+expressApp.post(
+  '/webhooks/stripe',
+  expressWebhook(verifier, (req, res, hook: Webhook) => {
+    const event: unknown = JSON.parse(hook.body.toString('utf8'))
+    res.setHeader('content-type', 'application/json')
+    res.end(JSON.stringify({ received: hook.verified.scheme, event }))
+  }, { store: adapterStore, limit: DEFAULT_BODY_LIMIT }),
+)
+
+const fastifyApp = Fastify()
+void fastifyApp.register(hooksigWebhook, {
+  verifier,
+  url: '/webhooks/stripe',
+  store: adapterStore,
+  handler: async (_request, reply, hook) => reply.send({ received: hook.verified.scheme }),
+})
+
+export const POST = routeHandler(verifier, (_request, hook) => Response.json({ id: hook.verified.secretIndex }))
+export async function PUT(request: Request): Promise<Response> {
+  const result = await verifyRequest(request, verifier, { limit: 65_536, now: () => Math.floor(Date.now() / 1000) })
+  if (result.verified === null) return result.response
+  const length: number = result.body.length
+  return Response.json({ length, code: result.code })
+}
+
+const honoApp = new Hono()
+honoApp.post('/webhooks/stripe', honoHooksig(verifier, { store: adapterStore }), (c) => c.json({ scheme: c.get('hooksig').verified.scheme }))

@@ -1,0 +1,85 @@
+// hooksig/express with a real Express app on 127.0.0.1, a global express.json() in front.
+import assert from 'node:assert/strict'
+import { createServer } from 'node:http'
+import { after, before, describe, test } from 'node:test'
+
+import express from 'express'
+import { sign } from 'hooksig'
+import { captureRawBody, webhook } from 'hooksig/express'
+
+import { LIMIT, SECRET, contract, listen, now, odd, post, recorder, requestLine, verifier } from './adapter-support.mjs'
+
+/** An app with a JSON parser installed globally before the webhook route, as apps have. */
+async function start({ verifier, store, limit, rec }, parser = express.json({ verify: captureRawBody, limit: '1mb' })) {
+  const app = express()
+  app.use(parser)
+  app.post('/webhooks/stripe', webhook(verifier, (req, res, hook) => res.json(rec.handle(hook)), { store, limit }))
+  app.post('/api/json', (req, res) => res.json({ parsed: req.body }))
+  const server = createServer(app)
+  const url = `${await listen(server)}/webhooks/stripe`
+  return { url, close: () => server.close() }
+}
+
+contract('express + global express.json({ verify: captureRawBody })', start)
+contract('express, no body parser', (o) => start(o, (req, res, next) => next()))
+contract('plain node:http', async ({ verifier, store, limit, rec }) => {
+  const handle = webhook(verifier, (req, res, hook) => res.end(JSON.stringify(rec.handle(hook))), { store, limit })
+  const server = createServer((req, res) =>
+    handle(req, res).catch(() => {
+      res.statusCode = 500
+      res.end('{}')
+    }),
+  )
+  return { url: `${await listen(server)}/hook`, close: () => server.close() }
+})
+requestLine('express', start)
+
+describe('express: the body is verified as received, never as parsed', () => {
+  let withHook
+  let without
+  const rec = recorder()
+  before(async () => {
+    withHook = await start({ verifier: verifier(), limit: LIMIT, rec })
+    without = await start({ verifier: verifier(), limit: LIMIT, rec }, express.json())
+  })
+  after(() => {
+    withHook.close()
+    without.close()
+  })
+
+  test('the other routes still get parsed JSON', async () => {
+    const r = await post(withHook.url.replace('/webhooks/stripe', '/api/json'), {}, '{"a": 1}')
+    assert.deepEqual(r.json, { parsed: { a: 1 } })
+  })
+
+  test('express.json() in front without captureRawBody: 500 RAW_BODY_UNAVAILABLE, handler not run', async () => {
+    const body = odd(9)
+    const seen = rec.seen.length
+    const r = await post(without.url, sign('stripe', SECRET, body, { timestamp: now() }), body)
+    assert.equal(r.status, 500)
+    assert.deepEqual(r.json, { error: 'RAW_BODY_UNAVAILABLE' })
+    assert.equal(rec.seen.length, seen)
+  })
+
+  test('a content type that parser skips is read from the stream', async () => {
+    const body = Buffer.from([0xff, 0x00, 0xfe])
+    const r = await post(without.url, sign('stripe', SECRET, body, { timestamp: now() }), body, 'application/octet-stream')
+    assert.equal(r.status, 200, r.text)
+    assert.deepEqual(rec.seen.at(-1), body)
+  })
+
+  test('a signature over the re-serialised JSON does not verify the raw bytes', async () => {
+    const body = odd(10)
+    const reserialised = JSON.stringify(JSON.parse(body))
+    const r = await post(withHook.url, sign('stripe', SECRET, reserialised, { timestamp: now() }), body)
+    assert.equal(r.status, 401)
+  })
+})
+
+test('the adapter entry points load no framework', async () => {
+  const { execFileSync } = await import('node:child_process')
+  const script =
+    "for (const m of ['hooksig/express', 'hooksig/fastify', 'hooksig/web', 'hooksig/hono']) require(m);" +
+    "process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((k) => /node_modules[\\\\/](express|fastify|hono|@hono)[\\\\/]/.test(k))))"
+  assert.deepEqual(JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: new URL('..', import.meta.url) })), [])
+})
