@@ -23,17 +23,15 @@ use Psr\Http\Server\RequestHandlerInterface;
  */
 final class Psr15Middleware implements MiddlewareInterface
 {
-    public const VERIFIED = 'hooksig.verified';
-    public const BODY = 'hooksig.body';
-    /** The default body limit (1 MiB); a larger body is answered 413 PAYLOAD_TOO_LARGE without being verified. */
-    public const DEFAULT_LIMIT = 1_048_576;
+    public const VERIFIED = Middleware::VERIFIED;
+    public const BODY = Middleware::BODY;
 
     /** @param ?int $retention seconds a claim is kept where the profile has no window (see verifyOnce) */
     public function __construct(
         private readonly Verifier $verifier,
         private readonly ResponseFactoryInterface $responses,
         private readonly ?ClaimStore $store = null,
-        private readonly int $limit = self::DEFAULT_LIMIT,
+        private readonly int $limit = Middleware::DEFAULT_LIMIT,
         private readonly ?int $retention = null,
     ) {
     }
@@ -42,37 +40,22 @@ final class Psr15Middleware implements MiddlewareInterface
     {
         $body = self::read($request->getBody(), $this->limit);
         if ($body === null) {
-            return $this->fail(413, 'PAYLOAD_TOO_LARGE');
-        }
-        $headers = [];
-        foreach ($request->getHeaders() as $name => $values) {
-            foreach ($values as $value) {
-                $headers[] = [(string) $name, $value];
-            }
+            return $this->fail(413, Middleware::PAYLOAD_TOO_LARGE);
         }
         // The request line as received: REQUEST_URI when the server gave one, else PSR-7's request target.
         $target = $request->getServerParams()['REQUEST_URI'] ?? null;
-        $options = [
-            'method' => $request->getMethod(),
-            'pathAndQuery' => \is_string($target) && $target !== '' ? $target : $request->getRequestTarget(),
-            'retention' => $this->retention,
-        ];
-        $claim = null;
+        $target = \is_string($target) && $target !== '' ? $target : $request->getRequestTarget();
         try {
-            if ($this->store === null) {
-                $verified = $this->verifier->verify($headers, $body, null, $options['method'], $options['pathAndQuery']);
-            } else {
-                [$verified, $claim] = verifyOnce($this->verifier, $this->store, $headers, $body, $options);
-            }
+            [$verified, $claim] = Middleware::verify(
+                $this->verifier, $this->store, $request->getHeaders(), $body, $request->getMethod(), $target, $this->retention,
+            );
         } catch (Exception $e) {
             return $this->fail($e->httpStatus, $e->getErrorCode());
         }
         try {
             return $handler->handle($request->withAttribute(self::VERIFIED, $verified)->withAttribute(self::BODY, $body));
         } catch (\Throwable $t) {
-            if ($claim !== null) {
-                $this->store?->release($claim);
-            }
+            $claim === null || $this->store?->release($claim);
             throw $t;
         }
     }
@@ -100,7 +83,7 @@ final class Psr15Middleware implements MiddlewareInterface
     private function fail(int $status, string $code): ResponseInterface
     {
         $response = $this->responses->createResponse($status)->withHeader('Content-Type', 'application/json');
-        $response->getBody()->write((string) json_encode(['error' => $code]));
+        $response->getBody()->write(Middleware::error($code));
         return $response;
     }
 }

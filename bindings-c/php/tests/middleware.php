@@ -11,13 +11,14 @@ require __DIR__ . '/check.php';
 require __DIR__ . '/middleware_common.php';
 
 /** @return array{0: resource, 1: int} the server process and its port */
-function serve(string $router, string $log): array
+function serve(string $router, string $log, string $dir): array
 {
     $socket = stream_socket_server('tcp://127.0.0.1:0');
     $port = (int) substr((string) strrchr((string) stream_socket_get_name($socket, false), ':'), 1);
     fclose($socket);
     $env = getenv();
     $env['HOOKSIG_MW_LOG'] = $log;
+    $env['HOOKSIG_MW_DIR'] = $dir;
     $args = [PHP_BINARY, '-d', 'ffi.enable=1', '-d', 'apc.enable_cli=1', '-S', "127.0.0.1:$port", $router];
     $null = ['file', '/dev/null', 'w'];
     $process = proc_open($args, [0 => ['pipe', 'r'], 1 => $null, 2 => $null], $pipes, dirname($router), $env);
@@ -55,13 +56,12 @@ function error(string $code): string
     return (string) json_encode(['error' => $code]);
 }
 
-$apps = ['slim' => __DIR__ . '/middleware_slim.php'];
-if (is_file(__DIR__ . '/middleware_laravel.php')) {
-    $apps['laravel'] = __DIR__ . '/middleware_laravel.php';
-}
+$apps = ['slim' => __DIR__ . '/middleware_slim.php', 'laravel' => __DIR__ . '/middleware_laravel.php'];
 foreach ($apps as $app => $router) {
-    $log = (string) tempnam(sys_get_temp_dir(), 'hooksig-mw');
-    [$server, $port] = serve($router, $log);
+    $dir = sys_get_temp_dir() . '/hooksig-mw-' . getmypid();
+    $log = "$dir/handler.log";
+    @mkdir($dir);
+    [$server, $port] = serve($router, $log, $dir);
     try {
         $now = time();
         // Genuine, with bytes a JSON parser would not give back (spacing, key order): the raw bytes are verified.
@@ -71,7 +71,7 @@ foreach ($apps as $app => $router) {
         $got = json_decode($answer, true);
         check($status === 200 && is_array($got) && $got['raw'] === $body && $got['scheme'] === 'stripe',
             "$app: genuine: $status $answer");
-        check(is_array($got) && $got['parsed'] === true, "$app: the app's JSON parser saw the same body: $answer");
+        check(is_array($got) && ($got['parsed'] ?? null) === true, "$app: the app's JSON parser saw the same body: $answer");
         check(runs($log, $body) === 1, "$app: the handler ran once");
 
         // The same delivery again: DUPLICATE_DELIVERY with 200, the handler not run again.
@@ -119,7 +119,7 @@ foreach ($apps as $app => $router) {
     } finally {
         proc_terminate($server);
         proc_close($server);
-        unlink($log);
+        shell_exec('rm -rf ' . escapeshellarg($dir));
     }
 }
 summary();

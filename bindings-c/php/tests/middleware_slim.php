@@ -37,18 +37,19 @@ function psr15(MiddlewareInterface $middleware): callable
 $_SERVER['SCRIPT_NAME'] = '/' . basename(__FILE__);
 $factory = new Nyholm\Psr7\Factory\Psr17Factory();
 $app = new Slim\App(['settings' => ['displayErrorDetails' => false]]);
+$hook = new Hooksig\Psr15Middleware(new Hooksig\Verifier('stripe', [STRIPE_SECRET]), $factory, new Hooksig\ApcuStore());
 $handler = function (Request $request, ResponseInterface $response): ResponseInterface {
     $verified = $request->getAttribute(Hooksig\Psr15Middleware::VERIFIED);
     $raw = $request->getAttribute(Hooksig\Psr15Middleware::BODY);
     $response->getBody()->write(handled($verified, $raw, $request->getParsedBody(), $request->getHeaderLine('X-Test-Fail') !== ''));
     return $response->withHeader('Content-Type', 'application/json');
 };
-$app->post('/hook', $handler)->add(psr15(new Hooksig\Psr15Middleware(
-    new Hooksig\Verifier('stripe', [STRIPE_SECRET]), $factory, new Hooksig\ApcuStore(),
-)));
-$app->post('/s2s', $handler)->add(psr15(new Hooksig\Psr15Middleware(new Hooksig\Verifier('unknownpay-s2s', [S2S_SECRET]), $factory)));
-// The app's JSON parser runs first and reads the body stream: the middleware must still verify the raw bytes.
-$app->add(function (Request $request, ResponseInterface $response, callable $next): ResponseInterface {
+// The app's JSON parser, run just before the webhook middleware (after Slim's router, which rewinds a read body):
+// it reads the body stream to its end, and the middleware must still verify the raw bytes.
+$parseJson = function (Request $request, ResponseInterface $response, callable $next): ResponseInterface {
     return $next($request->withParsedBody(json_decode((string) $request->getBody(), true)), $response);
-});
+};
+$app->post('/hook', $handler)->add(psr15($hook))->add($parseJson); // Slim 4: ->add($hook)
+$app->post('/s2s', $handler)->add(psr15(new Hooksig\Psr15Middleware(new Hooksig\Verifier('unknownpay-s2s', [S2S_SECRET]), $factory)))
+    ->add($parseJson);
 $app->run();
