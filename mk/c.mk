@@ -68,21 +68,23 @@ test-c: ## C tests against the installed library: plain, valgrind memcheck, ASan
 	done; echo "== planted leak and invalid read: caught by valgrind and by ASan (the checks can fail)"
 	@echo "test-c: plain, valgrind and ASan+UBSan runs clean"
 
-php-setup: ## Install php-cli (with FFI), php-fpm, php-apcu, php-redis, cgi-fcgi and curl when missing (apt-get, as root or via sudo)
+php-setup: ## Install php-cli (with FFI), php-fpm, php-apcu, php-redis, cgi-fcgi, curl and the middleware tests' frameworks (Slim, nyholm/psr7, Laravel) when missing (apt-get, as root or via sudo)
 	@SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	if ! command -v php >/dev/null || ! command -v curl >/dev/null || ! command -v cgi-fcgi >/dev/null \
-		|| ! ls /usr/sbin/php-fpm* >/dev/null 2>&1 || ! php -m | grep -qx apcu || ! php -m | grep -qx redis; then \
+		|| ! ls /usr/sbin/php-fpm* >/dev/null 2>&1 || ! php -m | grep -qx apcu || ! php -m | grep -qx redis \
+		|| ! [ -f /usr/share/php/Slim/autoload.php -a -f /usr/share/php/Nyholm/Psr7/autoload.php -a -f /usr/share/php/Illuminate/autoload.php ]; then \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
-			php-cli php-fpm php-apcu php-redis libfcgi-bin curl \
-			|| { echo "php-setup: cannot install php-cli/php-fpm/php-apcu/php-redis/libfcgi-bin/curl" >&2; exit 1; }; \
+			php-cli php-fpm php-apcu php-redis libfcgi-bin curl php-slim php-nyholm-psr7 php-laravel-framework \
+			|| { echo "php-setup: cannot install php-cli/php-fpm/php-apcu/php-redis/libfcgi-bin/curl/php-slim/php-nyholm-psr7/php-laravel-framework" >&2; exit 1; }; \
 	fi
 	@php -d ffi.enable=1 -r 'exit(extension_loaded("FFI") ? 0 : 1);' || { echo "php-setup: PHP has no FFI" >&2; exit 1; }
 
-test-php: php-setup redis-deps ## PHP over FFI: every vectors.json case, $_SERVER/getallheaders shapes, php -S + curl and php-fpm round trips; replay stores (APCu under php-fpm, a real Redis); README snippets
+test-php: php-setup redis-deps ## PHP over FFI: every vectors.json case, $_SERVER/getallheaders shapes, php -S + curl and php-fpm round trips; replay stores (APCu under php-fpm, a real Redis); the PSR-15 and Laravel middleware in Slim and Laravel over php -S; README snippets
 	$(MAKE) --no-print-directory install PREFIX=$(PHP_TEST_PREFIX)
 	$(PHP_RUN) bindings-c/php/tests/run.php
 	$(PHP_RUN) bindings-c/php/tests/fpm.php
 	$(PHP_RUN) bindings-c/php/tests/replay.php
+	$(PHP_RUN) bindings-c/php/tests/middleware.php
 	$(PHP_RUN) -l bindings-c/php/examples/endpoint.php >/dev/null
 	$(PYTHON) bindings-c/tests/readme_snippets.py
 
