@@ -25,7 +25,7 @@ $(PY_VENV)/.installed: $(PY_DIR)/requirements-test.txt
 test-python: $(PY_VENV)/.installed redis-deps ## Python package: build + install with pip, mypy --strict, stubtest, pytest
 	PATH="$(abspath $(PY_VENV))/bin:$$PATH" $(PY) -m pip install --quiet --disable-pip-version-check --no-build-isolation --force-reinstall --no-deps ./$(PY_DIR)
 	cd $(PY_DIR) && .venv/bin/python -m mypy
-	cd $(PY_DIR) && .venv/bin/python -m mypy.stubtest hooksig
+	cd $(PY_DIR) && .venv/bin/python -m mypy.stubtest --mypy-config-file pyproject.toml hooksig
 	cd $(PY_DIR) && .venv/bin/python -m pytest
 
 wheel-python: $(PY_VENV)/.installed ## Build the Python wheel (maturin build --release) into target/wheels
