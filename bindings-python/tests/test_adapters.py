@@ -7,13 +7,16 @@ tampered, stale, too large, duplicate with the store, handler failure then retry
 the body handed over byte for byte and never parsed before verification.
 """
 
+import http.client
 import json
 import socket
+import subprocess
 import sys
 import threading
 import time
 import types
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -25,6 +28,10 @@ import uvicorn
 from socketserver import ThreadingMixIn
 
 import hooksig
+import hooksig.django
+import hooksig.fastapi
+import hooksig.flask
+import hooksig.starlette
 from hooksig._adapter import Delivery
 from hooksig.replay import MemoryStore
 
@@ -122,7 +129,7 @@ def fastapi_app(recorder: Recorder) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}/webhooks/stripe"
 
 
-def django_urlconf(recorder: Recorder) -> Iterator[None]:
+def django_urlconf(recorder: Recorder, urlpatterns: list[Any] | None = None) -> Iterator[None]:
     import django
     from django.conf import settings
     from django.test.utils import override_settings
@@ -134,7 +141,9 @@ def django_urlconf(recorder: Recorder) -> Iterator[None]:
         settings.configure(DEBUG=False, ALLOWED_HOSTS=["*"], USE_TZ=True, SECRET_KEY="tests-only")
         django.setup()
     urls = types.ModuleType("hooksig_test_django_urls")
-    urls.urlpatterns = create_urlpatterns(SECRET, MemoryStore(), recorder, limit=LIMIT)  # type: ignore[attr-defined]
+    if urlpatterns is None:
+        urlpatterns = create_urlpatterns(SECRET, MemoryStore(), recorder, limit=LIMIT)
+    urls.urlpatterns = urlpatterns  # type: ignore[attr-defined]
     sys.modules[urls.__name__] = urls
     # CsrfViewMiddleware is on: the views must be CSRF-exempt to accept a POST without a token.
     middleware = ["django.middleware.common.CommonMiddleware", "django.middleware.csrf.CsrfViewMiddleware"]
@@ -252,3 +261,181 @@ def test_handler_failure_releases_the_claim_and_the_retry_is_processed(served: S
     assert post(served.url, BODY, headers) == (200, {"received": "invoice.paid"})
     assert post(served.url, BODY, headers) == (200, {"error": "DUPLICATE_DELIVERY"})
     assert served.recorder.bodies == [BODY]
+
+
+# The request line reaches verify as received (unknownpay-s2s signs it), a store that cannot
+# answer is 503, and the default limit is 1 MiB: small apps built in the test on each framework.
+S2S_SECRET = "s2s_adapter_test_key"
+S2S_PATH = "/hooks/s2s?b=2&a=%20x"
+
+
+def s2s_app(framework: str, store: MemoryStore, recorder: Recorder) -> Iterator[str]:
+    verifier = hooksig.Verifier("unknownpay-s2s", S2S_SECRET)
+    if framework == "flask":
+        from flask import Flask
+        from werkzeug.serving import make_server as werkzeug_server
+
+        app = Flask(__name__)
+
+        @app.post("/hooks/s2s")
+        @hooksig.flask.webhook(verifier, store=store)
+        def flask_view(delivery: Delivery) -> dict[str, object]:
+            recorder(delivery)
+            return {"ok": True}
+
+        server = werkzeug_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_port}{S2S_PATH}"
+        finally:
+            server.shutdown()
+            thread.join()
+    elif framework in ("starlette", "fastapi"):
+        from starlette.applications import Starlette
+        from starlette.requests import Request
+        from starlette.responses import JSONResponse, Response
+        from starlette.routing import Route
+
+        asgi: Any
+        if framework == "starlette":
+            @hooksig.starlette.webhook(verifier, store=store)
+            async def endpoint(request: Request, delivery: Delivery) -> Response:
+                recorder(delivery)
+                return JSONResponse({"ok": True})
+
+            asgi = Starlette(routes=[Route("/hooks/s2s", endpoint, methods=["POST"])])
+        else:
+            from fastapi import APIRouter, Depends, FastAPI
+
+            router = APIRouter(route_class=hooksig.fastapi.webhook_route(verifier, store=store))
+
+            @router.post("/hooks/s2s")
+            def sync_endpoint(delivery: Delivery = Depends(hooksig.fastapi.webhook_delivery)) -> dict[str, bool]:
+                recorder(delivery)
+                return {"ok": True}
+
+            asgi = FastAPI()
+            asgi.include_router(router)
+        for port in serve_asgi(asgi):
+            yield f"http://127.0.0.1:{port}{S2S_PATH}"
+    else:
+        from django.http import HttpRequest, JsonResponse
+        from django.urls import path
+
+        @hooksig.django.webhook(verifier, store=store)
+        def django_view(request: HttpRequest, delivery: Delivery) -> JsonResponse:
+            assert request.body == delivery.body and request.headers["Idempotency-Key"] == "idem-7"
+            recorder(delivery)
+            return JsonResponse({"ok": True})
+
+        from django.core.handlers.wsgi import WSGIHandler
+
+        for _ in django_urlconf(recorder, [path("hooks/s2s", django_view)]):
+            for port in serve_wsgi(WSGIHandler()):
+                yield f"http://127.0.0.1:{port}{S2S_PATH}"
+
+
+FRAMEWORKS = ["django", "fastapi", "flask", "starlette"]
+
+
+def s2s_headers(body: bytes, path_and_query: str = S2S_PATH) -> dict[str, str]:
+    return hooksig.sign(
+        "unknownpay-s2s",
+        S2S_SECRET,
+        body,
+        timestamp=int(time.time()),
+        id="idem-7",
+        key_id="key_1",
+        method="POST",
+        path_and_query=path_and_query,
+    )
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_the_request_line_is_passed_as_received(framework: str) -> None:
+    recorder = Recorder()
+    body = b'{"amount": 1}'
+    for url in s2s_app(framework, MemoryStore(), recorder):
+        assert post(url, body, s2s_headers(body, "/hooks/s2s?a=%20x&b=2")) == (401, {"error": "SIGNATURE_MISMATCH"})
+        assert post(url, body, s2s_headers(body)) == (200, {"ok": True})
+    assert recorder.bodies == [body]
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_store_unavailable_is_503_and_nothing_runs(framework: str) -> None:
+    recorder = Recorder()
+    body = b'{"amount": 2}'
+    for url in s2s_app(framework, MemoryStore(capacity=0), recorder):  # full: it refuses every claim
+        assert post(url, body, s2s_headers(body)) == (503, {"error": "REPLAY_STORE_UNAVAILABLE"})
+    assert recorder.bodies == []
+
+
+def announce_only(url: str, headers: dict[str, str], length: int) -> tuple[int, Any]:
+    """Sends only the head of a POST announcing ``length`` bytes and reads the answer: a body over
+    the limit is refused from its Content-Length, before a byte of it is read."""
+    parsed = urllib.parse.urlsplit(url)
+    head = [f"POST {parsed.path}?{parsed.query} HTTP/1.1", f"Host: {parsed.netloc}", f"Content-Length: {length}"]
+    head += ["Connection: close", *(f"{name}: {value}" for name, value in headers.items())]
+    with socket.create_connection((parsed.hostname, parsed.port), timeout=30) as sock:
+        sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode())
+        answer = http.client.HTTPResponse(sock)
+        answer.begin()
+        return answer.status, json.loads(answer.read())
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_default_limit_is_one_mebibyte(framework: str) -> None:
+    from hooksig._adapter import DEFAULT_BODY_LIMIT
+
+    assert DEFAULT_BODY_LIMIT == 1_048_576
+    recorder = Recorder()
+    fits = b'"' + b"x" * (DEFAULT_BODY_LIMIT - 2) + b'"'
+    for url in s2s_app(framework, MemoryStore(), recorder):
+        over = fits + b" "
+        assert announce_only(url, s2s_headers(over), len(over)) == (413, {"error": "PAYLOAD_TOO_LARGE"})
+        assert post(url, fits, s2s_headers(fits)) == (200, {"ok": True})
+    assert recorder.bodies == [fits]
+
+
+def test_importing_an_adapter_imports_no_other_framework() -> None:
+    frameworks = ("flask", "werkzeug", "django", "starlette", "fastapi")
+    script = (
+        "import sys, importlib; importlib.import_module(sys.argv[1]); "
+        "print(','.join(sorted(m for m in sys.argv[2:] if m in sys.modules)))"
+    )
+    expected = {
+        "hooksig": "",
+        "hooksig.replay": "",
+        "hooksig.flask": "flask,werkzeug",
+        "hooksig.django": "django",
+        "hooksig.starlette": "starlette",
+        "hooksig.fastapi": "fastapi,starlette",
+    }
+    for module, loaded in expected.items():
+        out = subprocess.run([sys.executable, "-c", script, module, *frameworks], capture_output=True, text=True)
+        assert (out.returncode, out.stdout.strip()) == (0, loaded), (module, out.stderr)
+
+
+def post_chunked(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, Any]:
+    """POSTs with Transfer-Encoding: chunked (no Content-Length), in 1000-byte chunks."""
+    parsed = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parsed.netloc, timeout=30)
+    try:
+        chunks = (body[i : i + 1000] for i in range(0, len(body), 1000))
+        connection.request("POST", parsed.path, body=chunks, headers=headers, encode_chunked=True)
+        answer = connection.getresponse()
+        return answer.status, json.loads(answer.read())
+    finally:
+        connection.close()
+
+
+# WSGI has no chunked request bodies under wsgiref: Django's WSGI apps are not in this list.
+@pytest.mark.parametrize("name", ["django-asgi-async", "fastapi", "flask", "starlette"])
+def test_chunked_body_is_read_up_to_the_limit(name: str) -> None:
+    recorder = Recorder()
+    big = json.dumps({"type": "big", "blob": "z" * LIMIT}).encode()
+    for url in APPS[name](recorder):
+        assert post_chunked(url, big, signed(big)) == (413, {"error": "PAYLOAD_TOO_LARGE"})
+        assert post_chunked(url, BODY, signed(BODY)) == (200, {"received": "invoice.paid"})
+    assert recorder.bodies == [BODY]

@@ -41,11 +41,15 @@ def read_body(gate: Gate) -> bytes | None:
     """The raw body (cached, so ``request.get_data()`` still works), None past the limit."""
     if gate.too_large(request.content_length):
         return None
-    request.max_content_length = gate.limit  # Werkzeug stops a chunked body at the limit too
+    # Werkzeug cuts a chunked body at max_content_length without an error: read at most
+    # limit + 1 bytes, so a longer body is seen as longer (and an app's lower maximum stays).
+    current = request.max_content_length
+    request.max_content_length = gate.limit + 1 if current is None else min(current, gate.limit + 1)
     try:
-        return request.get_data(cache=True)
+        body = request.get_data(cache=True)
     except RequestEntityTooLarge:
         return None
+    return None if len(body) > gate.limit else body
 
 
 def webhook(
