@@ -1,10 +1,10 @@
 # bindings-python: the `hooksig` Python package (pyo3 + maturin).
 #
 # test-python creates bindings-python/.venv, installs the pinned tools
-# (requirements-test.txt: maturin, pytest, mypy, Django, Starlette, Flask),
-# builds and installs the package with `pip install ./bindings-python`, then
-# runs mypy --strict (stubs, tests, example), stubtest (stubs vs the compiled
-# module) and pytest. The pyo3 crate is built by maturin, not by `cargo test`.
+# (requirements-test.txt: maturin, pytest, mypy, Django, Starlette, FastAPI,
+# Flask, uvicorn), builds and installs the package with `pip install ./bindings-python`,
+# then runs mypy --strict (stubs, tests, examples, and the adapter modules they
+# import), stubtest (with the project's mypy config: Django ships no types) and pytest. The pyo3 crate is built by maturin, not by `cargo test`.
 
 PY_DIR := bindings-python
 PY_VENV := $(PY_DIR)/.venv
