@@ -1,10 +1,10 @@
 # bindings-python: the `hooksig` Python package (pyo3 + maturin).
 #
 # test-python creates bindings-python/.venv, installs the pinned tools
-# (requirements-test.txt: maturin, pytest, mypy, Django, Starlette, Flask),
-# builds and installs the package with `pip install ./bindings-python`, then
-# runs mypy --strict (stubs, tests, example), stubtest (stubs vs the compiled
-# module) and pytest. The pyo3 crate is built by maturin, not by `cargo test`.
+# (requirements-test.txt: maturin, pytest, mypy, Django, Starlette, FastAPI,
+# Flask, uvicorn), builds and installs the package with `pip install ./bindings-python`,
+# then runs mypy --strict (stubs, tests, examples, and the adapter modules they
+# import), stubtest (with the project's mypy config: Django ships no types) and pytest. The pyo3 crate is built by maturin, not by `cargo test`.
 
 PY_DIR := bindings-python
 PY_VENV := $(PY_DIR)/.venv
@@ -25,7 +25,7 @@ $(PY_VENV)/.installed: $(PY_DIR)/requirements-test.txt
 test-python: $(PY_VENV)/.installed redis-deps ## Python package: build + install with pip, mypy --strict, stubtest, pytest
 	PATH="$(abspath $(PY_VENV))/bin:$$PATH" $(PY) -m pip install --quiet --disable-pip-version-check --no-build-isolation --force-reinstall --no-deps ./$(PY_DIR)
 	cd $(PY_DIR) && .venv/bin/python -m mypy
-	cd $(PY_DIR) && .venv/bin/python -m mypy.stubtest hooksig
+	cd $(PY_DIR) && .venv/bin/python -m mypy.stubtest --mypy-config-file pyproject.toml hooksig
 	cd $(PY_DIR) && .venv/bin/python -m pytest
 
 wheel-python: $(PY_VENV)/.installed ## Build the Python wheel (maturin build --release) into target/wheels
