@@ -5,10 +5,9 @@
 // a claim when the handler fails, and the `{"error": CODE}` answers. It
 // loads no framework.
 
-const { HooksigError } = require('./hooksig.js')
+const { HooksigError, DEFAULT_BODY_LIMIT } = require('./hooksig.js')
 
 /** The default most bytes of a body an adapter reads (1 MiB); beyond: 413 PAYLOAD_TOO_LARGE. */
-const DEFAULT_BODY_LIMIT = 1_048_576
 
 /** A rejection only the adapters give (the core's errors are HooksigError): its code and HTTP status. */
 class WebhookError extends Error {

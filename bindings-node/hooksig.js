@@ -220,7 +220,7 @@ class Verifier {
 }
 
 // What every language's replay stores share (`hooksig/replay`), from the core.
-const { REPLAY_STORE_PREFIX, DEFAULT_STORE_CAPACITY, DEFAULT_RETENTION } = native
+const { REPLAY_STORE_PREFIX, DEFAULT_STORE_CAPACITY, DEFAULT_RETENTION, DEFAULT_BODY_LIMIT } = native
 
 /** @type {typeof native.verify} */
 const verify = (...args) => verified(call(() => native.verify(...args)))
@@ -255,6 +255,7 @@ module.exports = {
   COMPACT_TIMESTAMP_SHIFT,
   REPLAY_STORE_PREFIX,
   DEFAULT_STORE_CAPACITY,
+  DEFAULT_BODY_LIMIT,
   DEFAULT_RETENTION,
   // Shorthand names first: Node's ESM import of this CommonJS module finds
   // named exports only up to the first `key: expression` entry.

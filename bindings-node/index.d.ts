@@ -179,6 +179,9 @@ export declare const COMPACT_LIMIT: number
 /** Where a compact result's `timestamp + 1` starts (0: no timestamp). */
 export declare const COMPACT_TIMESTAMP_SHIFT: number
 
+/** The largest body a framework adapter reads by default (bytes): the core's. */
+export declare const DEFAULT_BODY_LIMIT: number
+
 /** Seconds a claim is kept when the window cannot bound it (`Verifier#replayTtl`). */
 export declare const DEFAULT_RETENTION: number
 

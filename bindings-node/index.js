@@ -843,6 +843,7 @@ module.exports.COMPACT_ID_SHIFT = nativeBinding.COMPACT_ID_SHIFT
 module.exports.COMPACT_INDEX_BITS = nativeBinding.COMPACT_INDEX_BITS
 module.exports.COMPACT_LIMIT = nativeBinding.COMPACT_LIMIT
 module.exports.COMPACT_TIMESTAMP_SHIFT = nativeBinding.COMPACT_TIMESTAMP_SHIFT
+module.exports.DEFAULT_BODY_LIMIT = nativeBinding.DEFAULT_BODY_LIMIT
 module.exports.DEFAULT_RETENTION = nativeBinding.DEFAULT_RETENTION
 module.exports.DEFAULT_STORE_CAPACITY = nativeBinding.DEFAULT_STORE_CAPACITY
 module.exports.errorCodes = nativeBinding.errorCodes

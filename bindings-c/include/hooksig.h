@@ -199,6 +199,9 @@ extern const char HOOKSIG_REPLAY_STORE_PREFIX[32];
 // holds before it refuses new ones with `REPLAY_STORE_UNAVAILABLE`.
 extern const size_t HOOKSIG_DEFAULT_STORE_CAPACITY;
 
+// `hooksig::DEFAULT_BODY_LIMIT`: the largest body a framework adapter reads by default.
+extern const size_t HOOKSIG_DEFAULT_BODY_LIMIT;
+
 // `hooksig::compact::COMPACT_INDEX_BITS`: bits 0.. hold `secret_index`.
 extern const uint32_t HOOKSIG_COMPACT_INDEX_BITS;
 

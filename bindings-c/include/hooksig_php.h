@@ -96,6 +96,8 @@ extern const char HOOKSIG_REPLAY_STORE_PREFIX[32];
 
 extern const size_t HOOKSIG_DEFAULT_STORE_CAPACITY;
 
+extern const size_t HOOKSIG_DEFAULT_BODY_LIMIT;
+
 extern const uint32_t HOOKSIG_COMPACT_INDEX_BITS;
 
 extern const uint32_t HOOKSIG_COMPACT_ID_SHIFT;

@@ -146,6 +146,9 @@ pub static HOOKSIG_REPLAY_STORE_PREFIX: [c_char; 32] = result::nul_terminated(ho
 /// holds before it refuses new ones with `REPLAY_STORE_UNAVAILABLE`.
 #[unsafe(no_mangle)]
 pub static HOOKSIG_DEFAULT_STORE_CAPACITY: usize = hooksig::DEFAULT_STORE_CAPACITY;
+/// `hooksig::DEFAULT_BODY_LIMIT`: the largest body a framework adapter reads by default.
+#[unsafe(no_mangle)]
+pub static HOOKSIG_DEFAULT_BODY_LIMIT: usize = hooksig::DEFAULT_BODY_LIMIT;
 
 /// What `hooksig_sign` signs besides the body. All-zero (or a NULL pointer): nothing.
 #[repr(C)]

@@ -85,9 +85,14 @@ pub const DEFAULT_STORE_CAPACITY: u32 = hooksig::DEFAULT_STORE_CAPACITY as u32;
 #[napi]
 #[allow(clippy::cast_possible_truncation)] // 7 days: checked below
 pub const DEFAULT_RETENTION: u32 = hooksig::DEFAULT_RETENTION as u32;
+/// The largest body a framework adapter reads by default (bytes): the core's.
+#[napi]
+#[allow(clippy::cast_possible_truncation)] // 1 MiB: checked below
+pub const DEFAULT_BODY_LIMIT: u32 = hooksig::DEFAULT_BODY_LIMIT as u32;
 const _: () = assert!(
     DEFAULT_STORE_CAPACITY as usize == hooksig::DEFAULT_STORE_CAPACITY
         && DEFAULT_RETENTION as u64 == hooksig::DEFAULT_RETENTION
+        && DEFAULT_BODY_LIMIT as usize == hooksig::DEFAULT_BODY_LIMIT
 );
 
 // ---------------------------------------------------------------- values in

@@ -526,6 +526,7 @@ fn _hooksig(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("DEFAULT_STORE_CAPACITY", hooksig::DEFAULT_STORE_CAPACITY)?;
     m.add("DEFAULT_RETENTION", hooksig::DEFAULT_RETENTION)?;
     m.add("MAX_REPLAY_TTL", hooksig::MAX_REPLAY_TTL)?;
+    m.add("DEFAULT_BODY_LIMIT", hooksig::DEFAULT_BODY_LIMIT)?;
     m.add("VerificationError", m.py().get_type::<VerificationError>())?;
     m.add_class::<PyVerifier>()?;
     m.add_class::<PyVerified>()?;

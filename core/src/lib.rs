@@ -78,7 +78,7 @@ pub use mac::{MacKey, TAG_LEN, Tag};
 pub use parse::{MAX_ENTRIES, MAX_TIMESTAMP_DIGITS};
 pub use profile::{CustomProfile, Format, KeyEncoding, Profile};
 pub use replay::{DEFAULT_STORE_CAPACITY, MAX_REPLAY_TTL, REPLAY_STORE_PREFIX, ReplayKey};
-pub use request::RequestLine;
+pub use request::{DEFAULT_BODY_LIMIT, RequestLine};
 pub use scheme::MAX_DECODED_SECRET_LEN;
 pub use sign::{Header, SignOptions, SignedHeaders, sign};
 pub use verifier::{

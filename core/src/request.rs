@@ -4,6 +4,11 @@
 use crate::Error;
 use crate::headers;
 
+/// The largest body a framework adapter reads by default (1 MiB); a larger
+/// one is answered 413 without being verified. Every language's adapters
+/// take this number from here.
+pub const DEFAULT_BODY_LIMIT: usize = 1 << 20;
+
 /// The method and path-and-query of a signed request, checked once.
 ///
 /// Every profile accepts one (a framework adapter can always pass it);

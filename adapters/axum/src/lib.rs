@@ -21,7 +21,7 @@ use tower_service::Service;
 
 /// The largest body read by default, in bytes (1 MiB); a longer one is
 /// answered `413` with [`PAYLOAD_TOO_LARGE`] without running the handler.
-pub const DEFAULT_BODY_LIMIT: usize = 1_048_576;
+pub const DEFAULT_BODY_LIMIT: usize = hooksig::DEFAULT_BODY_LIMIT;
 
 /// The error code answered (status `413`) for a body over the limit.
 pub const PAYLOAD_TOO_LARGE: &str = "PAYLOAD_TOO_LARGE";

@@ -13,7 +13,8 @@ final class Middleware
     public const VERIFIED = 'hooksig.verified';
     /** The request attribute holding the raw body bytes. */
     public const BODY = 'hooksig.body';
-    /** The default body limit (1 MiB); a larger body is answered 413 PAYLOAD_TOO_LARGE without being verified. */
+    /** The default body limit (1 MiB, the core's DEFAULT_BODY_LIMIT, which tests/replay.php compares); a larger
+     *  body is answered 413 PAYLOAD_TOO_LARGE without being verified. */
     public const DEFAULT_LIMIT = 1_048_576;
     /** The code answered with 413 for a body over the limit. */
     public const PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE';

@@ -110,6 +110,8 @@ $body = '{"id":"evt_replay","amount":100}';
 // 1. The library's codes, constants and TTL rule.
 $prefix = FFI::string($ffi->HOOKSIG_REPLAY_STORE_PREFIX);
 check($prefix === 'hooksig:replay:' && $ffi->HOOKSIG_DEFAULT_STORE_CAPACITY === 100_000, "store constants: $prefix");
+// PHP class constants cannot come from FFI: the adapters' default limit is the core's, checked here.
+check(Hooksig\Middleware::DEFAULT_LIMIT === $ffi->HOOKSIG_DEFAULT_BODY_LIMIT, 'the adapters\' body limit is the core\'s');
 foreach (['DUPLICATE_DELIVERY' => [11, 200], 'REPLAY_STORE_UNAVAILABLE' => [12, 503]] as $name => [$value, $status]) {
     check($ffi->{"HOOKSIG_RESULT_$name"} === $value && $ffi->hooksig_result_code($value) === $name
         && $ffi->hooksig_result_http_status($value) === $status, "$name is $value, HTTP $status");

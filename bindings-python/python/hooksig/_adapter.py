@@ -14,11 +14,8 @@ from dataclasses import dataclass, field
 from typing import TypeVar, final
 
 from hooksig import Headers, VerificationError, Verified, Verifier
-from hooksig._hooksig import error
+from hooksig._hooksig import DEFAULT_BODY_LIMIT, error
 from hooksig.replay import Claim, ClaimStore, verify_once
-
-DEFAULT_BODY_LIMIT = 1_048_576
-"""The default body limit of every adapter, in bytes (1 MiB): a longer body is 413."""
 
 PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
 

@@ -15,6 +15,7 @@ __all__ = [
     "DEFAULT_STORE_CAPACITY",
     "DEFAULT_RETENTION",
     "MAX_REPLAY_TTL",
+    "DEFAULT_BODY_LIMIT",
     "VerificationError",
     "Verifier",
     "Verified",
@@ -28,6 +29,7 @@ REPLAY_STORE_PREFIX: Final[str]
 DEFAULT_STORE_CAPACITY: Final[int]
 DEFAULT_RETENTION: Final[int]
 MAX_REPLAY_TTL: Final[int]
+DEFAULT_BODY_LIMIT: Final[int]
 
 def explain_json(profile: object, secrets: object, headers: object, body: object, **options: object) -> str: ...
 def error(code: str) -> VerificationError: ...
