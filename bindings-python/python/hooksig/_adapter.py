@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import TypeVar, final
 
 from hooksig import Headers, VerificationError, Verified, Verifier
-from hooksig._hooksig import DEFAULT_BODY_LIMIT, error
+from hooksig._hooksig import DEFAULT_BODY_LIMIT as DEFAULT_BODY_LIMIT  # the core's, re-exported to the adapters
+from hooksig._hooksig import error
 from hooksig.replay import Claim, ClaimStore, verify_once
 
 PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
