@@ -205,6 +205,11 @@ class Verifier {
     }
   }
 
+  /** @type {import('./index').Verifier['wantsHeader']} */
+  wantsHeader(name) {
+    return this.#wanted.get(name) ?? call(() => this.#wants(name))
+  }
+
   /** @type {import('./index').Verifier['replayTtl']} */
   replayTtl(retention) {
     return call(() => this.#native.replayTtl(retention))

@@ -146,6 +146,12 @@ export declare class Verifier {
    */
   constructor(profile: string, options: VerifierOptions)
   /**
+   * Whether this profile reads a header called `name` (any case): the
+   * core decides. `hooksig/express` asks it to pick the requests whose raw
+   * body it keeps.
+   */
+  wantsHeader(name: string): boolean
+  /**
    * How long (seconds) to keep a replay claim for what this verifier
    * accepts: the window (`past + future`) for timestamped profiles, else
    * `retention` (default `DEFAULT_RETENTION`, 7 days). The core decides.

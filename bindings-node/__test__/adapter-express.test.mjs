@@ -9,18 +9,28 @@ import { captureRawBody, webhook } from 'hooksig/express'
 
 import { LIMIT, SECRET, contract, listen, now, odd, post, recorder, requestLine, verifier } from './adapter-support.mjs'
 
-/** An app with a JSON parser installed globally before the webhook route, as apps have. */
-async function start({ verifier, store, limit, rec }, parser = express.json({ verify: captureRawBody, limit: '1mb' })) {
+/**
+ * An app with a JSON parser installed globally before the webhook route, as
+ * apps have (the user changes nothing for the webhook), and a route that
+ * reports what the adapter's tap holds for its request.
+ */
+async function start({ verifier, store, limit, rec }, parser = express.json({ limit: '1mb' }), options = {}) {
   const app = express()
   app.use(parser)
-  app.post('/webhooks/stripe', webhook(verifier, (req, res, hook) => res.json(rec.handle(hook)), { store, limit }))
-  app.post('/api/json', (req, res) => res.json({ parsed: req.body }))
+  app.post('/webhooks/stripe', webhook(verifier, (req, res, hook) => res.json(rec.handle(hook)), { store, limit, ...options }))
+  app.post('/api/json', (req, res) => {
+    const tap = Object.getOwnPropertySymbols(req).find((s) => s.description === 'hooksig.tap')
+    res.json({ parsed: req.body, tap: tap === undefined ? 'none' : req[tap] })
+  })
   const server = createServer(app)
   const url = `${await listen(server)}/webhooks/stripe`
   return { url, close: () => server.close() }
 }
 
-contract('express + global express.json({ verify: captureRawBody })', start)
+contract('express + global express.json() (the raw bytes kept as received)', start)
+contract('express + global express.json({ verify: captureRawBody }), keepRawBody: false', (o) =>
+  start(o, express.json({ verify: captureRawBody, limit: '1mb' }), { keepRawBody: false }),
+)
 contract('express, no body parser', (o) => start(o, (req, res, next) => next()))
 contract('plain node:http', async ({ verifier, store, limit, rec }) => {
   const handle = webhook(verifier, (req, res, hook) => res.end(JSON.stringify(rec.handle(hook))), { store, limit })
@@ -35,30 +45,50 @@ contract('plain node:http', async ({ verifier, store, limit, rec }) => {
 requestLine('express', start)
 
 describe('express: the body is verified as received, never as parsed', () => {
-  let withHook
+  let withTap
   let without
   const rec = recorder()
   before(async () => {
-    withHook = await start({ verifier: verifier(), limit: LIMIT, rec })
-    without = await start({ verifier: verifier(), limit: LIMIT, rec }, express.json())
+    withTap = await start({ verifier: verifier(), limit: LIMIT, rec })
+    without = await start({ verifier: verifier(), limit: LIMIT, rec }, express.json(), { keepRawBody: false })
   })
   after(() => {
-    withHook.close()
+    withTap.close()
     without.close()
   })
 
-  test('the other routes still get parsed JSON', async () => {
-    const r = await post(withHook.url.replace('/webhooks/stripe', '/api/json'), {}, '{"a": 1}')
-    assert.deepEqual(r.json, { parsed: { a: 1 } })
+  test('the other routes still get parsed JSON, and the tap keeps nothing of an unsigned request', async () => {
+    const r = await post(withTap.url.replace('/webhooks/stripe', '/api/json'), {}, '{"a": 1}')
+    assert.deepEqual(r.json, { parsed: { a: 1 }, tap: null })
   })
 
-  test('express.json() in front without captureRawBody: 500 RAW_BODY_UNAVAILABLE, handler not run', async () => {
+  test('a signed request to another route: the tap holds its bytes as received', async () => {
+    const body = odd(11)
+    const r = await post(withTap.url.replace('/webhooks/stripe', '/api/json'), sign('stripe', SECRET, body, { timestamp: now() }), body)
+    assert.equal(r.json.tap.state, 'ended')
+    assert.equal(r.json.tap.size, body.length)
+  })
+
+  test('a body larger than every limit: the tap drops it, 413', async () => {
+    const body = Buffer.from(JSON.stringify({ pad: 'x'.repeat(LIMIT * 4) }))
+    const seen = rec.seen.length
+    const r = await post(withTap.url, sign('stripe', SECRET, body, { timestamp: now() }), body)
+    assert.equal(r.status, 413)
+    assert.deepEqual(r.json, { error: 'PAYLOAD_TOO_LARGE' })
+    assert.equal(rec.seen.length, seen)
+  })
+
+  test('express.json() in front, keepRawBody: false and no captureRawBody: 500 RAW_BODY_UNAVAILABLE, handler not run', async () => {
     const body = odd(9)
     const seen = rec.seen.length
     const r = await post(without.url, sign('stripe', SECRET, body, { timestamp: now() }), body)
     assert.equal(r.status, 500)
     assert.deepEqual(r.json, { error: 'RAW_BODY_UNAVAILABLE' })
     assert.equal(rec.seen.length, seen)
+  })
+
+  test('keepRawBody must be a boolean', () => {
+    assert.throws(() => webhook(verifier(), () => {}, { keepRawBody: 'yes' }), { code: 'INVALID_ARGUMENT' })
   })
 
   test('a content type that parser skips is read from the stream', async () => {
@@ -71,7 +101,7 @@ describe('express: the body is verified as received, never as parsed', () => {
   test('a signature over the re-serialised JSON does not verify the raw bytes', async () => {
     const body = odd(10)
     const reserialised = JSON.stringify(JSON.parse(body))
-    const r = await post(withHook.url, sign('stripe', SECRET, reserialised, { timestamp: now() }), body)
+    const r = await post(withTap.url, sign('stripe', SECRET, reserialised, { timestamp: now() }), body)
     assert.equal(r.status, 401)
   })
 })

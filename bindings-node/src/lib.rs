@@ -521,9 +521,10 @@ impl JsVerifier {
         self.scheme
     }
 
-    /// Whether the profile reads a header of this name (the core decides;
-    /// `hooksig.js` remembers the answers per verifier).
-    #[napi(skip_typescript)]
+    /// Whether this profile reads a header called `name` (any case): the
+    /// core decides. `hooksig/express` asks it to pick the requests whose raw
+    /// body it keeps.
+    #[napi(ts_args_type = "name: string")]
     pub fn wants_header(&self, name: Unknown<'_>) -> napi::Result<bool, Code> {
         guard(|| Ok(self.inner.wants_header(&utf8(name, &mut [0_u8; KEY_BUFFER])?)))
     }
