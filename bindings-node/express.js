@@ -144,11 +144,34 @@ function answer(res, { status, code }) {
   res.end(errorBody(code))
 }
 
+/**
+ * The headers as received that the verifier reads: a plain object (the
+ * verifier's one-call path), or name/value pairs once a name repeats (the
+ * core then sees every copy, as received).
+ * @param {import('./index').Verifier} verifier
+ * @param {string[]} raw `rawHeaders`
+ * @returns {Record<string, string> | [string, string][]}
+ */
+function wantedHeaders(verifier, raw) {
+  /** @type {Record<string, string>} */
+  const picked = {}
+  /** @type {[string, string][] | null} */
+  let pairs = null
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]
+    if (!verifier.wantsHeader(name)) continue
+    if (pairs) pairs.push([name, raw[i + 1]])
+    else if (Object.hasOwn(picked, name)) pairs = [...Object.entries(picked), [name, raw[i + 1]]]
+    else picked[name] = raw[i + 1]
+  }
+  return pairs ?? picked
+}
+
 /** @type {typeof import('./express').webhook} */
 function webhook(verifier, handler, options) {
   const cfg = settings(verifier, options)
   const keep = options?.keepRawBody ?? true
-  if (typeof handler !== 'function' || typeof keep !== 'boolean' || (keep && typeof verifier.wantsHeader !== 'function'))
+  if (typeof handler !== 'function' || typeof keep !== 'boolean' || typeof verifier.wantsHeader !== 'function')
     throw new HooksigError('INVALID_ARGUMENT')
   if (keep) keepRawBodies(verifier, cfg.limit)
   return async function hooksigWebhook(req, res, next) {
@@ -159,10 +182,8 @@ function webhook(verifier, handler, options) {
       const body = raw ?? Buffer.alloc(0)
       // The request line as received: Express' originalUrl, node:http's url.
       const pathAndQuery = /** @type {any} */ (req).originalUrl ?? req.url ?? '/'
-      const headers = []
-      for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i], req.rawHeaders[i + 1]])
       // Headers the tap did not match cannot verify; should they, the body was never seen.
-      const { verified, claim } = await check(cfg, /** @type {[string, string][]} */ (headers), body, req.method ?? '', pathAndQuery)
+      const { verified, claim } = await check(cfg, wantedHeaders(verifier, req.rawHeaders), body, req.method ?? '', pathAndQuery)
       if (raw === null) throw rawBodyUnavailable()
       hook = { verified, body, claim }
     } catch (error) {

@@ -19,11 +19,12 @@ BENCH_VENV := $(BENCH_PY_DIR)/.venv
 BENCH_NODE_DIR := benches/node
 
 TEST_TARGETS += bench-check
+BENCH_TARGETS += bench-express
 CLEAN_TARGETS += clean-bench
 
-.PHONY: bench bench-quick bench-check bench-deps bench-deps-openssl bench-deps-python bench-deps-node bench-deps-c bench-deps-php clean-bench
+.PHONY: bench bench-express bench-quick bench-check bench-deps bench-deps-openssl bench-deps-python bench-deps-node bench-deps-c bench-deps-php clean-bench
 
-bench: bench-deps ## Benchmarks against the peers, every language, then BENCH_TARGETS (cost bound, replay); writes benches/RESULTS.md
+bench: bench-deps ## Benchmarks against the peers, every language, then BENCH_TARGETS (cost bound, replay, edge, Express); writes benches/RESULTS.md
 	$(PYTHON) benches/run.py --suites $(BENCH_SUITES)
 	$(MAKE) --no-print-directory $(BENCH_TARGETS)
 
@@ -35,6 +36,15 @@ bench-check: ## Compile the criterion benches and check every bench input verifi
 	$(CARGO) test --locked -p hooksig-benches
 	$(PYTHON) -m py_compile benches/run.py benches/python/bench.py
 	node --check benches/node/bench.mjs
+	node --check benches/node/express.mjs
+
+# Requests per second through the Express adapter against the same app with
+# node:crypto by hand and with @hookflo/tern's middleware (pinned in
+# benches/node), driven by wrk on loopback; writes benches/RESULTS-express.md.
+bench-express: bench-deps-node ## Express adapter req/s vs node:crypto by hand and @hookflo/tern (wrk, loopback); writes benches/RESULTS-express.md
+	command -v wrk >/dev/null || { apt-get update && apt-get install -y wrk; }
+	command -v taskset >/dev/null || { apt-get update && apt-get install -y util-linux; }
+	cd $(BENCH_NODE_DIR) && node express.mjs
 
 bench-deps: $(foreach s,$(subst $(bench_comma), ,$(BENCH_SUITES)),bench-deps-$(s))
 

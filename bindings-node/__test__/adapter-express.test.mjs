@@ -1,6 +1,6 @@
 // hooksig/express with a real Express app on 127.0.0.1, a global express.json() in front.
 import assert from 'node:assert/strict'
-import { createServer } from 'node:http'
+import { createServer, request } from 'node:http'
 import { after, before, describe, test } from 'node:test'
 
 import express from 'express'
@@ -85,6 +85,32 @@ describe('express: the body is verified as received, never as parsed', () => {
     assert.equal(r.status, 500)
     assert.deepEqual(r.json, { error: 'RAW_BODY_UNAVAILABLE' })
     assert.equal(rec.seen.length, seen)
+  })
+
+  test('a repeated signature header reaches the core as received (every copy)', async () => {
+    const body = odd(12)
+    const genuine = sign('stripe', SECRET, body, { timestamp: now() })['Stripe-Signature']
+    for (const copies of [[genuine, 't=1,v1=00'], ['t=1,v1=00', genuine], [genuine, genuine]]) {
+      let expected
+      try {
+        verifier().verify(copies.map((value) => ['Stripe-Signature', value]), body)
+        expected = { status: 200 }
+      } catch (error) {
+        expected = { status: error.httpStatus, json: { error: error.code } }
+      }
+      const r = await new Promise((resolve, reject) => {
+        const req = request(withTap.url, { method: 'POST' }, (res) => {
+          let text = ''
+          res.setEncoding('utf8').on('data', (c) => (text += c)).on('end', () => resolve({ status: res.statusCode, text }))
+        })
+        req.on('error', reject)
+        req.setHeader('content-type', 'application/json')
+        req.setHeader('Stripe-Signature', copies)
+        req.end(body)
+      })
+      assert.equal(r.status, expected.status, r.text)
+      if (expected.json) assert.deepEqual(JSON.parse(r.text), expected.json)
+    }
   })
 
   test('keepRawBody must be a boolean', () => {
