@@ -27,8 +27,10 @@ lib-c: ## Build the C library (target/release/libhooksig_ffi.{so,a})
 header: ## Regenerate bindings-c/include/hooksig.h and hooksig_php.h (pinned cbindgen 0.29.4, as a library)
 	HOOKSIG_WRITE_HEADERS=1 $(CARGO) test --locked -p hooksig-ffi --test header
 
-install: lib-c ## Install libhooksig.so.0 (SONAME, versioned symlinks), libhooksig.a, hooksig.h (+ hooksig_php.h), hooksig.pc and the CMake package under PREFIX (default /usr/local)
-	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/lib/cmake/hooksig $(DESTDIR)$(PREFIX)/include
+install: lib-c ## Install libhooksig.so.0 (SONAME, versioned symlinks), libhooksig.a, hooksig.h (+ hooksig_php.h), hooksig.pc, the CMake package and the licences under PREFIX (default /usr/local)
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/lib/cmake/hooksig $(DESTDIR)$(PREFIX)/include \
+		$(DESTDIR)$(PREFIX)/share/licenses/hooksig
+	install -m 644 LICENSE-MIT LICENSE-APACHE $(DESTDIR)$(PREFIX)/share/licenses/hooksig/
 	install -m 755 $(FFI_LIB_DIR)/libhooksig_ffi.so $(DESTDIR)$(PREFIX)/lib/libhooksig.so.$(FFI_VERSION)
 	ln -sfn libhooksig.so.$(FFI_VERSION) $(DESTDIR)$(PREFIX)/lib/libhooksig.so.$(FFI_MAJOR)
 	ln -sfn libhooksig.so.$(FFI_MAJOR) $(DESTDIR)$(PREFIX)/lib/libhooksig.so

@@ -90,8 +90,12 @@ dist-python: $(DIST_VENV)/.installed
 dist-node:
 	$(MAKE) --no-print-directory node-build
 	rm -rf $(DIST)/node $(DIST_STAGE)/node && mkdir -p $(DIST)/node $(DIST_STAGE)/node/artifacts
-	cd bindings-node && cp -r package.json README.md hooksig.js hooksig.d.ts index.js index.d.ts types.d.ts npm \
-		../$(DIST_STAGE)/node/
+	# What `npm pack` takes from bindings-node (package.json "files": the adapters, replay, edge/…) but the addon.
+	cd bindings-node && npm pack --dry-run --json --silent | node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", \
+		() => console.log(JSON.parse(s)[0].files.map((f) => f.path).filter((p) => !p.endsWith(".node")).join("\n"))' \
+		| xargs cp --parents -t ../$(DIST_STAGE)/node/
+	cp -r bindings-node/npm $(DIST_STAGE)/node/
+	cp -L LICENSE-MIT LICENSE-APACHE $(DIST_STAGE)/node/
 	cp bindings-node/hooksig.linux-x64-gnu.node $(DIST_STAGE)/node/artifacts/
 	echo '{"binaryName": "hooksig", "targets": ["x86_64-unknown-linux-gnu"]}' > $(DIST_STAGE)/node/napi-built-here.json
 	cd $(DIST_STAGE)/node && $(abspath bindings-node/node_modules/.bin/napi) artifacts \
@@ -108,6 +112,7 @@ dist-php: lib-c
 	cd bindings-c/php && cp -r src examples autoload.php preload.php README.md ../../$(DIST_STAGE)/php/
 	cp target/release/libhooksig_ffi.so $(DIST_STAGE)/php/lib/linux-x86_64-gnu/libhooksig.so
 	cp bindings-c/include/hooksig_php.h $(DIST_STAGE)/php/include/
+	cp -L LICENSE-MIT LICENSE-APACHE $(DIST_STAGE)/php/
 	$(PYTHON) -c 'import json,sys; d=json.load(open("bindings-c/php/composer.json")); d["version"]=sys.argv[1]; \
 		json.dump(d, open("$(DIST_STAGE)/php/composer.json","w"), indent=4)' $(DIST_VERSION)
 	cd $(DIST_STAGE)/php && zip -qr ../../../$(DIST)/php/hooksig-hooksig-$(DIST_VERSION).zip .

@@ -87,6 +87,31 @@ for crate in hooksig hooksig-replay hooksig-cli; do
 done
 VERSIONS["hooksig --version"]=$(cargo run --quiet --locked -p hooksig-cli -- --version | awk '{print $2}') || true
 
+# ---- Licences -------------------------------------------------------------------------
+section "Licences: every artifact carries the repository's LICENSE-MIT and LICENSE-APACHE"
+has_licences() { # artifact: both files, as regular files, byte for byte the repository's
+  python3 - "$1" "$ROOT" <<'PY'
+import pathlib, sys, tarfile, zipfile
+artifact, root = sys.argv[1], pathlib.Path(sys.argv[2])
+want = {name: (root / name).read_bytes() for name in ("LICENSE-MIT", "LICENSE-APACHE")}
+found = {}
+if artifact.endswith((".zip", ".whl")):
+    with zipfile.ZipFile(artifact) as z:
+        for info in z.infolist():
+            if (name := info.filename.rsplit("/", 1)[-1]) in want:
+                found[name] = z.read(info)
+else:
+    with tarfile.open(artifact) as t:
+        for member in t.getmembers():
+            if (name := member.name.rsplit("/", 1)[-1]) in want and member.isfile():
+                found[name] = t.extractfile(member).read()
+sys.exit(0 if all(found.get(name) == text for name, text in want.items()) else 1)
+PY
+}
+for artifact in "$DIST"/crates/*.crate "$DIST"/python/* "$DIST/node/hooksig-$V.tgz" "$DIST"/php/*.zip "$DIST"/c/*.tar.gz; do
+  check "$(basename "$artifact") carries LICENSE-MIT and LICENSE-APACHE" has_licences "$artifact"
+done
+
 # ---- Python ---------------------------------------------------------------------------
 section "Python: pypiserver, pip install hooksig into a fresh venv"
 mkdir -p "$WORK/pypi"
@@ -186,6 +211,21 @@ check "import { Verifier } from 'hooksig' verifies" node --input-type=module -e 
   const headers = sign("stripe", "whsec_x", "{}", { timestamp: 1700000000 })
   const v = new Verifier("stripe", { secrets: "whsec_x" }).verify(headers, "{}", { now: 1700000000 })
   if (v.scheme !== "stripe" || typeof version !== "string") process.exit(1)'
+check "every export of the installed hooksig is there and loads (replay, the adapters)" node -e '
+  const fs = require("node:fs"), path = require("node:path")
+  const dir = path.dirname(require.resolve("hooksig/package.json"))
+  const targets = (t) => (typeof t === "string" ? [t] : Object.values(t).flatMap(targets))
+  for (const [sub, target] of Object.entries(require("hooksig/package.json").exports)) {
+    for (const file of targets(target)) if (!fs.existsSync(path.join(dir, file))) throw new Error(`${sub}: ${file} is missing`)
+    if (!sub.endsWith(".json")) require(path.posix.join("hooksig", sub))
+  }
+  if (typeof require("hooksig/express").webhook !== "function" || typeof require("hooksig/replay").MemoryStore !== "function") process.exit(1)'
+check "the edge build (the deno condition: edge/index.mjs and hooksig.wasm) verifies from the installed package" \
+  node --conditions=deno --input-type=module -e '
+  import { Verifier, sign } from "hooksig"
+  if (!import.meta.resolve("hooksig").endsWith("/hooksig/edge/index.mjs")) process.exit(2)
+  const headers = sign("stripe", "whsec_x", "{}", { timestamp: 1700000000 })
+  if (new Verifier("stripe", { secrets: "whsec_x" }).verify(headers, "{}", { now: 1700000000 }).scheme !== "stripe") process.exit(1)'
 mkdir -p bindings-node/__test__
 cp "$ROOT"/bindings-node/__test__/vectors.test.mjs "$ROOT"/bindings-node/__test__/testdata.mjs bindings-node/__test__/
 testdata_into "$WORK/node-app"
