@@ -7,22 +7,9 @@
 
 const { HooksigError, DEFAULT_BODY_LIMIT } = require('./hooksig.js')
 
-/** The default most bytes of a body an adapter reads (1 MiB); beyond: 413 PAYLOAD_TOO_LARGE. */
-
-/** A rejection only the adapters give (the core's errors are HooksigError): its code and HTTP status. */
-class WebhookError extends Error {
-  /** @param {'PAYLOAD_TOO_LARGE' | 'RAW_BODY_UNAVAILABLE'} code @param {number} httpStatus @param {string} message */
-  constructor(code, httpStatus, message) {
-    super(message)
-    this.name = 'WebhookError'
-    this.code = code
-    this.httpStatus = httpStatus
-  }
-}
-
-const tooLarge = () => new WebhookError('PAYLOAD_TOO_LARGE', 413, 'the body is larger than the limit')
-const rawBodyUnavailable = () =>
-  new WebhookError('RAW_BODY_UNAVAILABLE', 500, 'the raw body was consumed before the webhook adapter (a body parser in front of it)')
+/** The core's codes for what only an adapter meets: a body over the limit (413), a body consumed before it (500). */
+const tooLarge = () => new HooksigError('PAYLOAD_TOO_LARGE')
+const rawBodyUnavailable = () => new HooksigError('RAW_BODY_UNAVAILABLE')
 
 /**
  * The adapter's settings, checked once at start-up (INVALID_ARGUMENT otherwise).
@@ -33,6 +20,7 @@ function settings(verifier, options = {}) {
   const { store, limit = DEFAULT_BODY_LIMIT, retention, now } = options
   const ok =
     typeof verifier?.verify === 'function' &&
+    typeof verifier?.wantsHeader === 'function' &&
     typeof verifier?.replayTtl === 'function' &&
     Number.isSafeInteger(limit) &&
     limit >= 0 &&
@@ -41,6 +29,29 @@ function settings(verifier, options = {}) {
   if (!ok) throw new HooksigError('INVALID_ARGUMENT')
   if (store !== undefined) verifier.replayTtl(retention) // a bad retention fails now, not per request
   return { verifier, store, limit, retention, now }
+}
+
+/**
+ * The headers as received that the verifier reads: a plain object (the
+ * verifier's one-call path), or name/value pairs once a name repeats (the
+ * core then sees every copy, as received).
+ * @param {import('./index').Verifier} verifier
+ * @param {string[]} raw `rawHeaders`
+ * @returns {Record<string, string> | [string, string][]}
+ */
+function wantedHeaders(verifier, raw) {
+  /** @type {Record<string, string>} */
+  const picked = {}
+  /** @type {[string, string][] | null} */
+  let pairs = null
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]
+    if (!verifier.wantsHeader(name)) continue
+    if (pairs) pairs.push([name, raw[i + 1]])
+    else if (Object.hasOwn(picked, name)) pairs = [...Object.entries(picked), [name, raw[i + 1]]]
+    else picked[name] = raw[i + 1]
+  }
+  return pairs ?? picked
 }
 
 /**
@@ -82,7 +93,7 @@ async function release(cfg, claim) {
  * @returns {{ status: number, code: string } | null}
  */
 function rejection(error) {
-  if (error instanceof HooksigError || error instanceof WebhookError) return { status: error.httpStatus, code: error.code }
+  if (error instanceof HooksigError) return { status: error.httpStatus, code: error.code }
   return null
 }
 
@@ -145,7 +156,6 @@ async function verifyWith(cfg, request, read) {
 
 module.exports = {
   DEFAULT_BODY_LIMIT,
-  WebhookError,
   tooLarge,
   rawBodyUnavailable,
   settings,
@@ -153,6 +163,7 @@ module.exports = {
   release,
   rejection,
   errorBody,
+  wantedHeaders,
   readLimited,
   verifyWith,
 }

@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Verifier } from './index'
 import type { Webhook, WebhookOptions } from './webhook'
-export { DEFAULT_BODY_LIMIT, WebhookError, type Webhook, type WebhookOptions } from './webhook'
+export { DEFAULT_BODY_LIMIT, type Webhook, type WebhookOptions } from './webhook'
 
 /**
  * A route handler: reads the raw body (up to `limit`), verifies it with the

@@ -6,7 +6,7 @@
 
 const { IncomingMessage } = require('node:http')
 const { HooksigError } = require('./hooksig.js')
-const { DEFAULT_BODY_LIMIT, WebhookError, tooLarge, rawBodyUnavailable, settings, check, release, rejection, errorBody } = require('./adapter.js')
+const { DEFAULT_BODY_LIMIT, tooLarge, rawBodyUnavailable, settings, check, release, rejection, errorBody, wantedHeaders } = require('./adapter.js')
 
 const RAW = Symbol.for('hooksig.rawBody')
 
@@ -144,35 +144,11 @@ function answer(res, { status, code }) {
   res.end(errorBody(code))
 }
 
-/**
- * The headers as received that the verifier reads: a plain object (the
- * verifier's one-call path), or name/value pairs once a name repeats (the
- * core then sees every copy, as received).
- * @param {import('./index').Verifier} verifier
- * @param {string[]} raw `rawHeaders`
- * @returns {Record<string, string> | [string, string][]}
- */
-function wantedHeaders(verifier, raw) {
-  /** @type {Record<string, string>} */
-  const picked = {}
-  /** @type {[string, string][] | null} */
-  let pairs = null
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i]
-    if (!verifier.wantsHeader(name)) continue
-    if (pairs) pairs.push([name, raw[i + 1]])
-    else if (Object.hasOwn(picked, name)) pairs = [...Object.entries(picked), [name, raw[i + 1]]]
-    else picked[name] = raw[i + 1]
-  }
-  return pairs ?? picked
-}
-
 /** @type {typeof import('./express').webhook} */
 function webhook(verifier, handler, options) {
   const cfg = settings(verifier, options)
   const keep = options?.keepRawBody ?? true
-  if (typeof handler !== 'function' || typeof keep !== 'boolean' || typeof verifier.wantsHeader !== 'function')
-    throw new HooksigError('INVALID_ARGUMENT')
+  if (typeof handler !== 'function' || typeof keep !== 'boolean') throw new HooksigError('INVALID_ARGUMENT')
   if (keep) keepRawBodies(verifier, cfg.limit)
   return async function hooksigWebhook(req, res, next) {
     /** @type {import('./webhook').Webhook} */
@@ -202,4 +178,4 @@ function webhook(verifier, handler, options) {
   }
 }
 
-module.exports = { webhook, captureRawBody, DEFAULT_BODY_LIMIT, WebhookError }
+module.exports = { webhook, captureRawBody, DEFAULT_BODY_LIMIT }

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify'
 import type { Verifier } from './index'
 import type { Webhook, WebhookOptions } from './webhook'
-export { DEFAULT_BODY_LIMIT, WebhookError, type Webhook, type WebhookOptions } from './webhook'
+export { DEFAULT_BODY_LIMIT, type Webhook, type WebhookOptions } from './webhook'
 
 export interface HooksigWebhookOptions extends WebhookOptions {
   verifier: Verifier

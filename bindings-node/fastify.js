@@ -6,7 +6,7 @@
 // parsing). It does not load fastify.
 
 const { HooksigError } = require('./hooksig.js')
-const { DEFAULT_BODY_LIMIT, WebhookError, settings, check, release, rejection, errorBody } = require('./adapter.js')
+const { DEFAULT_BODY_LIMIT, tooLarge, settings, check, release, rejection, errorBody, wantedHeaders } = require('./adapter.js')
 
 /** @param {import('fastify').FastifyReply} reply @param {{ status: number, code: string }} refused */
 function answer(reply, { status, code }) {
@@ -23,7 +23,8 @@ async function hooksigWebhook(fastify, options) {
   fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: cfg.limit }, (_req, body, done) => done(null, body))
   fastify.setErrorHandler((error, _request, reply) => {
     // The parser's limit: answered like every other rejection; anything else goes to the app's handler.
-    if (/** @type {any} */ (error).code === 'FST_ERR_CTP_BODY_TOO_LARGE') return answer(reply, { status: 413, code: 'PAYLOAD_TOO_LARGE' })
+    const refused = /** @type {any} */ (error).code === 'FST_ERR_CTP_BODY_TOO_LARGE' && rejection(tooLarge())
+    if (refused) return answer(reply, refused)
     throw error
   })
   fastify.route({
@@ -32,13 +33,10 @@ async function hooksigWebhook(fastify, options) {
     bodyLimit: cfg.limit,
     handler: async (request, reply) => {
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
-      const headers = []
-      const raw = request.raw.rawHeaders
-      for (let i = 0; i + 1 < raw.length; i += 2) headers.push([raw[i], raw[i + 1]])
       /** @type {import('./webhook').Webhook} */
       let hook
       try {
-        const { verified, claim } = await check(cfg, /** @type {[string, string][]} */ (headers), body, request.method, request.raw.url ?? request.url)
+        const { verified, claim } = await check(cfg, wantedHeaders(verifier, request.raw.rawHeaders), body, request.method, request.raw.url ?? request.url)
         hook = { verified, body, claim }
       } catch (error) {
         const refused = rejection(error)
@@ -55,4 +53,4 @@ async function hooksigWebhook(fastify, options) {
   })
 }
 
-module.exports = { hooksigWebhook, default: hooksigWebhook, DEFAULT_BODY_LIMIT, WebhookError }
+module.exports = { hooksigWebhook, default: hooksigWebhook, DEFAULT_BODY_LIMIT }

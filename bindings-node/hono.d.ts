@@ -2,7 +2,7 @@
 import type { MiddlewareHandler } from 'hono'
 import type { Verifier } from './index'
 import type { Webhook, WebhookOptions } from './webhook'
-export { DEFAULT_BODY_LIMIT, WebhookError, type Webhook, type WebhookOptions } from './webhook'
+export { DEFAULT_BODY_LIMIT, type Webhook, type WebhookOptions } from './webhook'
 
 export type HooksigEnv = { Variables: { hooksig: Webhook } }
 

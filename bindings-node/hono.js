@@ -2,7 +2,7 @@
 'use strict'
 // `hooksig/hono`: a Hono middleware over `hooksig/web`. It does not load hono.
 
-const { settings, verifyWith, readLimited, rawBodyUnavailable, tooLarge, release, DEFAULT_BODY_LIMIT, WebhookError } = require('./adapter.js')
+const { settings, verifyWith, readLimited, rawBodyUnavailable, tooLarge, release, DEFAULT_BODY_LIMIT } = require('./adapter.js')
 
 /** @type {typeof import('./hono').hooksig} */
 function hooksig(verifier, options) {
@@ -35,4 +35,4 @@ function hooksig(verifier, options) {
   }
 }
 
-module.exports = { hooksig, DEFAULT_BODY_LIMIT, WebhookError }
+module.exports = { hooksig, DEFAULT_BODY_LIMIT }

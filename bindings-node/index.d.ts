@@ -88,6 +88,8 @@ export type ErrorCode =
   | 'INTERNAL'
   | 'DUPLICATE_DELIVERY'
   | 'REPLAY_STORE_UNAVAILABLE'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'RAW_BODY_UNAVAILABLE'
 /** What `explain` can find (see the README). */
 export type FindingCode =
   | 'SECRET_WHITESPACE'

@@ -2,7 +2,7 @@
 import type { Verified, Verifier } from './index'
 import type { Claim } from './replay'
 import type { Webhook, WebhookOptions } from './webhook'
-export { DEFAULT_BODY_LIMIT, WebhookError, type Webhook, type WebhookOptions } from './webhook'
+export { DEFAULT_BODY_LIMIT, type Webhook, type WebhookOptions } from './webhook'
 
 export type VerifyRequestResult =
   | { verified: Verified; body: Buffer; claim: Claim | null; code: null; response: null }

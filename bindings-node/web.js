@@ -4,7 +4,7 @@
 // App Router route handlers, Hono, undici). Reads the body once, up to a limit.
 
 const { HooksigError } = require('./hooksig.js')
-const { DEFAULT_BODY_LIMIT, WebhookError, tooLarge, rawBodyUnavailable, settings, release, readLimited, verifyWith } = require('./adapter.js')
+const { DEFAULT_BODY_LIMIT, tooLarge, rawBodyUnavailable, settings, release, readLimited, verifyWith } = require('./adapter.js')
 
 /**
  * The raw body of a Request, read once (RAW_BODY_UNAVAILABLE if already read).
@@ -39,4 +39,4 @@ function webhook(verifier, handler, options) {
   }
 }
 
-module.exports = { verifyRequest, webhook, DEFAULT_BODY_LIMIT, WebhookError }
+module.exports = { verifyRequest, webhook, DEFAULT_BODY_LIMIT }

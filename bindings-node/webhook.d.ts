@@ -24,9 +24,3 @@ export interface Webhook {
   /** The replay claim (null without a store); the adapter releases it if the handler fails. */
   claim: Claim | null
 }
-
-/** A rejection only the adapters give (the core's are HooksigError). */
-export declare class WebhookError extends Error {
-  readonly code: 'PAYLOAD_TOO_LARGE' | 'RAW_BODY_UNAVAILABLE'
-  readonly httpStatus: number
-}

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-// What a call did. `HOOKSIG_RESULT_OK` (0) is success; 1 to 12 are the
+// What a call did. `HOOKSIG_RESULT_OK` (0) is success; 1 to 14 are the
 // core's error codes in `Error::ALL` order; 100 and up are the C ABI's own.
 // Values are explicit and never reused: a retired value stays reserved.
 // (`repr(C)`: a plain C `enum`, which PHP's FFI parser also reads.)
@@ -41,6 +41,10 @@ typedef enum hooksig_result {
   HOOKSIG_RESULT_DUPLICATE_DELIVERY = 11,
   // The replay store cannot answer: the delivery was not accepted (answer 503).
   HOOKSIG_RESULT_REPLAY_STORE_UNAVAILABLE = 12,
+  // A framework adapter's body limit was passed: nothing was verified (answer 413).
+  HOOKSIG_RESULT_PAYLOAD_TOO_LARGE = 13,
+  // A framework adapter found the body consumed with no raw copy (answer 500).
+  HOOKSIG_RESULT_RAW_BODY_UNAVAILABLE = 14,
   // A required pointer was NULL (or NULL with a non-zero length).
   HOOKSIG_RESULT_NULL_ARGUMENT = 100,
   // An output buffer is too small; the needed size was written.

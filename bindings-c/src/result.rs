@@ -5,7 +5,7 @@ use core::ffi::c_char;
 
 use hooksig::Error;
 
-/// What a call did. `HOOKSIG_RESULT_OK` (0) is success; 1 to 12 are the
+/// What a call did. `HOOKSIG_RESULT_OK` (0) is success; 1 to 14 are the
 /// core's error codes in `Error::ALL` order; 100 and up are the C ABI's own.
 /// Values are explicit and never reused: a retired value stays reserved.
 /// (`repr(C)`: a plain C `enum`, which PHP's FFI parser also reads.)
@@ -39,7 +39,11 @@ pub enum hooksig_result {
     DuplicateDelivery = 11,
     /// The replay store cannot answer: the delivery was not accepted (answer 503).
     ReplayStoreUnavailable = 12,
-    // 13..=99: reserved for future core codes.
+    /// A framework adapter's body limit was passed: nothing was verified (answer 413).
+    PayloadTooLarge = 13,
+    /// A framework adapter found the body consumed with no raw copy (answer 500).
+    RawBodyUnavailable = 14,
+    // 15..=99: reserved for future core codes.
     /// A required pointer was NULL (or NULL with a non-zero length).
     NullArgument = 100,
     /// An output buffer is too small; the needed size was written.
@@ -61,6 +65,8 @@ impl From<Error> for hooksig_result {
             Error::InvalidArgument => hooksig_result::InvalidArgument,
             Error::DuplicateDelivery => hooksig_result::DuplicateDelivery,
             Error::ReplayStoreUnavailable => hooksig_result::ReplayStoreUnavailable,
+            Error::PayloadTooLarge => hooksig_result::PayloadTooLarge,
+            Error::RawBodyUnavailable => hooksig_result::RawBodyUnavailable,
             _ => hooksig_result::Internal,
         }
     }
@@ -100,7 +106,7 @@ const fn core_row(value: hooksig_result, error: Error) -> Row {
     row(value, error.code(), error.message())
 }
 
-static ROWS: [Row; 15] = [
+static ROWS: [Row; 17] = [
     row(hooksig_result::Ok, "OK", "success"),
     core_row(hooksig_result::MissingHeader, Error::MissingHeader),
     core_row(hooksig_result::MalformedHeader, Error::MalformedHeader),
@@ -114,6 +120,8 @@ static ROWS: [Row; 15] = [
     core_row(hooksig_result::Internal, Error::Internal),
     core_row(hooksig_result::DuplicateDelivery, Error::DuplicateDelivery),
     core_row(hooksig_result::ReplayStoreUnavailable, Error::ReplayStoreUnavailable),
+    core_row(hooksig_result::PayloadTooLarge, Error::PayloadTooLarge),
+    core_row(hooksig_result::RawBodyUnavailable, Error::RawBodyUnavailable),
     row(hooksig_result::NullArgument, "NULL_ARGUMENT", "a required pointer argument is NULL"),
     row(hooksig_result::BufferTooSmall, "BUFFER_TOO_SMALL", "the output buffer is too small; see the needed size"),
 ];

@@ -43,7 +43,7 @@ fn core_codes_are_numbered_in_error_all_order_with_the_core_strings() {
     assert_eq!(text(hooksig_result_code(100)), "NULL_ARGUMENT");
     assert_eq!(text(hooksig_result_code(101)), "BUFFER_TOO_SMALL");
     assert_eq!(text(hooksig_result_code(10)), "INTERNAL");
-    for junk in [13, 99, 102, 103, u32::MAX] {
+    for junk in [15, 99, 102, 103, u32::MAX] {
         assert_eq!(text(hooksig_result_code(junk)), "UNKNOWN");
         assert_eq!(text(hooksig_result_message(junk)), "not a hooksig_result value");
         assert_eq!(hooksig_result_http_status(junk), 500);
@@ -219,10 +219,13 @@ fn wants_headers_answers_the_first_64_names_in_order() {
 
 #[test]
 fn replay_ttl_and_store_constants_come_from_the_core() {
-    assert_eq!(Error::ALL.len(), 12);
+    assert_eq!(Error::ALL.len(), 14);
     assert_eq!(hooksig_result::DuplicateDelivery as u32, 11);
     assert_eq!(hooksig_result::ReplayStoreUnavailable as u32, 12);
-    assert_eq!((hooksig_result_http_status(11), hooksig_result_http_status(12)), (200, 503));
+    assert_eq!(hooksig_result::PayloadTooLarge as u32, 13);
+    assert_eq!(hooksig_result::RawBodyUnavailable as u32, 14);
+    let statuses = [11, 12, 13, 14].map(|value| hooksig_result_http_status(value));
+    assert_eq!(statuses, [200, 503, 413, 500]);
     // SAFETY: a NUL-terminated static array.
     let prefix = unsafe { CStr::from_ptr(HOOKSIG_REPLAY_STORE_PREFIX.as_ptr()) };
     assert_eq!(prefix.to_str().unwrap(), hooksig::REPLAY_STORE_PREFIX);

@@ -284,9 +284,9 @@ describe('HooksigError', () => {
     const codes = errorCodes()
     assert.deepEqual(
       codes.map((e) => e.code),
-      ['MISSING_HEADER', 'MALFORMED_HEADER', 'NO_SIGNATURE', 'SIGNATURE_MISMATCH', 'TIMESTAMP_TOO_OLD', 'TIMESTAMP_IN_FUTURE', 'INVALID_SECRET', 'MALFORMED_BODY', 'INVALID_ARGUMENT', 'INTERNAL', 'DUPLICATE_DELIVERY', 'REPLAY_STORE_UNAVAILABLE'],
+      ['MISSING_HEADER', 'MALFORMED_HEADER', 'NO_SIGNATURE', 'SIGNATURE_MISMATCH', 'TIMESTAMP_TOO_OLD', 'TIMESTAMP_IN_FUTURE', 'INVALID_SECRET', 'MALFORMED_BODY', 'INVALID_ARGUMENT', 'INTERNAL', 'DUPLICATE_DELIVERY', 'REPLAY_STORE_UNAVAILABLE', 'PAYLOAD_TOO_LARGE', 'RAW_BODY_UNAVAILABLE'],
     )
-    assert.deepEqual(codes.slice(-2).map((e) => e.httpStatus), [200, 503])
+    assert.deepEqual(codes.slice(-4).map((e) => e.httpStatus), [200, 503, 413, 500])
     try {
       github.verify({}, text)
       assert.fail('verified without headers')

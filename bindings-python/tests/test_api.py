@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 import hooksig
+from hooksig._hooksig import error
 from hooksig.replay import MemoryStore, verify_once
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"  # Standard Webhooks' documented test secret
@@ -61,6 +62,10 @@ def test_one_shot_verify_and_secret_forms() -> None:
     assert hooksig.verify("github", iter(["s3cret"]), headers, body).secret_index == 0
 
 
+def _raise(err: Exception) -> None:
+    raise err
+
+
 def test_error_codes_and_http_status() -> None:
     body = b"{}"
     headers = signed(body)
@@ -74,6 +79,8 @@ def test_error_codes_and_http_status() -> None:
         (lambda: hooksig.Verifier("nope", "s"), "INVALID_ARGUMENT", 500),
         (lambda: verify_once(verifier, store, headers, body, now=NOW), "DUPLICATE_DELIVERY", 200),
         (lambda: verify_once(verifier, MemoryStore(0), headers, body, now=NOW), "REPLAY_STORE_UNAVAILABLE", 503),
+        (lambda: _raise(error("PAYLOAD_TOO_LARGE")), "PAYLOAD_TOO_LARGE", 413),
+        (lambda: _raise(error("RAW_BODY_UNAVAILABLE")), "RAW_BODY_UNAVAILABLE", 500),
     ]
     store = MemoryStore()
     verify_once(verifier, store, headers, body, now=NOW)

@@ -212,6 +212,7 @@ describe('arguments', () => {
     assert.equal(codes[0].code, 'MISSING_HEADER')
     assert.equal(codes.find((c) => c.code === 'SIGNATURE_MISMATCH')?.httpStatus, 401)
     assert.ok(codes.some((c) => c.code === 'INTERNAL'))
+    assert.deepEqual(codes.slice(-2).map((c) => [c.code, c.httpStatus]), [['PAYLOAD_TOO_LARGE', 413], ['RAW_BODY_UNAVAILABLE', 500]])
   })
 
   test('verifyRequest reads a Request: headers, raw body, request line', async () => {

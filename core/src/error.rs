@@ -48,11 +48,19 @@ pub enum Error {
     /// unexpired claims). Fail closed: never accept; answer 503 so the sender
     /// retries later.
     ReplayStoreUnavailable,
+    /// A framework adapter read more body than its limit
+    /// ([`DEFAULT_BODY_LIMIT`](crate::DEFAULT_BODY_LIMIT) unless set): nothing
+    /// was verified. Answer 413.
+    PayloadTooLarge,
+    /// A framework adapter found the request body already consumed (a body
+    /// parser in front of it) with no copy of the bytes as received; it never
+    /// verifies re-serialised data. Answer 500: the endpoint's setup is wrong.
+    RawBodyUnavailable,
 }
 
 impl Error {
     /// Every error, in code order; handy for bindings and documentation.
-    pub const ALL: [Error; 12] = [
+    pub const ALL: [Error; 14] = [
         Error::MissingHeader,
         Error::MalformedHeader,
         Error::NoSignature,
@@ -65,6 +73,8 @@ impl Error {
         Error::Internal,
         Error::DuplicateDelivery,
         Error::ReplayStoreUnavailable,
+        Error::PayloadTooLarge,
+        Error::RawBodyUnavailable,
     ];
 
     /// The stable machine-readable code, e.g. `"SIGNATURE_MISMATCH"`.
@@ -83,6 +93,8 @@ impl Error {
             Error::Internal => "INTERNAL",
             Error::DuplicateDelivery => "DUPLICATE_DELIVERY",
             Error::ReplayStoreUnavailable => "REPLAY_STORE_UNAVAILABLE",
+            Error::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+            Error::RawBodyUnavailable => "RAW_BODY_UNAVAILABLE",
         }
     }
 
@@ -102,9 +114,10 @@ impl Error {
         match self {
             Error::MissingHeader | Error::MalformedHeader | Error::NoSignature | Error::MalformedBody => 400,
             Error::SignatureMismatch | Error::TimestampTooOld | Error::TimestampInFuture => 401,
-            Error::InvalidSecret | Error::InvalidArgument | Error::Internal => 500,
+            Error::InvalidSecret | Error::InvalidArgument | Error::Internal | Error::RawBodyUnavailable => 500,
             Error::DuplicateDelivery => 200,
             Error::ReplayStoreUnavailable => 503,
+            Error::PayloadTooLarge => 413,
         }
     }
 
@@ -126,6 +139,10 @@ impl Error {
             Error::Internal => "internal error (a bug in hooksig; please report it)",
             Error::DuplicateDelivery => "duplicate delivery: this signed delivery was already claimed",
             Error::ReplayStoreUnavailable => "the replay store is unavailable: the delivery was not accepted",
+            Error::PayloadTooLarge => "the body is larger than the endpoint's limit: it was not verified",
+            Error::RawBodyUnavailable => {
+                "the raw body was consumed before the webhook adapter (a body parser in front of it)"
+            }
         }
     }
 }

@@ -20,11 +20,8 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 /// The largest body read by default, in bytes (1 MiB); a longer one is
-/// answered `413` with [`PAYLOAD_TOO_LARGE`] without running the handler.
+/// answered `413` with [`Error::PayloadTooLarge`] without running the handler.
 pub const DEFAULT_BODY_LIMIT: usize = hooksig::DEFAULT_BODY_LIMIT;
-
-/// The error code answered (status `413`) for a body over the limit.
-pub const PAYLOAD_TOO_LARGE: &str = "PAYLOAD_TOO_LARGE";
 
 /// A claim store shared by every request.
 type Store = Arc<dyn ClaimStore + Send + Sync>;
@@ -81,11 +78,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Webhook {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<Webhook>()
-            .cloned()
-            .ok_or_else(|| error_response(Error::Internal.http_status(), Error::Internal.code()))
+        parts.extensions.get::<Webhook>().cloned().ok_or_else(|| failure(Error::Internal))
     }
 }
 
@@ -241,11 +234,11 @@ where
     let (mut parts, body) = request.into_parts();
     let declared = parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     if declared.is_some_and(|length| length > u64::try_from(config.limit).unwrap_or(u64::MAX)) {
-        return Ok(error_response(413, PAYLOAD_TOO_LARGE));
+        return Ok(failure(Error::PayloadTooLarge));
     }
     let bytes = match axum::body::to_bytes(body, config.limit).await {
         Ok(bytes) => bytes,
-        Err(e) if over_limit(&e) => return Ok(error_response(413, PAYLOAD_TOO_LARGE)),
+        Err(e) if over_limit(&e) => return Ok(failure(Error::PayloadTooLarge)),
         // The body could not be read (the client went away, bad chunking).
         Err(_) => return Ok(failure(Error::MalformedBody)),
     };
@@ -303,16 +296,12 @@ fn over_limit(error: &axum::Error) -> bool {
     false
 }
 
-/// The answer for a failed verification: the code's status and
-/// `{"error": CODE}` (`200` for a duplicate).
+/// The answer for a rejection: the core's status for the code and
+/// `{"error": CODE}` (`200` for a duplicate); the code is one of the closed
+/// set, never input.
 fn failure(error: Error) -> Response {
-    error_response(error.http_status(), error.code())
-}
-
-/// `{"error": CODE}` with `status`; the code is one of the closed set, never input.
-fn error_response(status: u16, code: &'static str) -> Response {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut response = (status, format!("{{\"error\":\"{code}\"}}")).into_response();
+    let status = StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = (status, format!("{{\"error\":\"{}\"}}", error.code())).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     response
 }

@@ -38,10 +38,8 @@ final class LaravelMiddleware
         // A fresh handle on the raw body (php://input, or the content a parser already read), never the parsed input.
         $stream = $request->getContent(true);
         $body = (string) stream_get_contents($stream, $this->limit + 1);
-        if (\strlen($body) > $this->limit) {
-            return self::fail(413, Middleware::PAYLOAD_TOO_LARGE);
-        }
         try {
+            \strlen($body) <= $this->limit || throw Middleware::tooLarge();
             [$verified, $claim] = Middleware::verify(
                 $this->verifier, $this->store, $request->headers->all(), $body, $request->getRealMethod(), $request->getRequestUri(), $this->retention,
             );

@@ -65,8 +65,14 @@ final class Library
     /** Throws Exception unless $result is HOOKSIG_RESULT_OK. */
     public static function check(int $result): void
     {
+        $result === self::load()->HOOKSIG_RESULT_OK || throw self::exception($result);
+    }
+
+    /** The Exception for a result value: the library's code, message and HTTP status. */
+    public static function exception(int $result): Exception
+    {
         $ffi = self::load();
-        $result === $ffi->HOOKSIG_RESULT_OK || throw new Exception(
+        return new Exception(
             $ffi->hooksig_result_code($result),
             $ffi->hooksig_result_message($result),
             $ffi->hooksig_result_http_status($result),

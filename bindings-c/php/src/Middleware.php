@@ -16,8 +16,12 @@ final class Middleware
     /** The default body limit (1 MiB, the core's DEFAULT_BODY_LIMIT, which tests/replay.php compares); a larger
      *  body is answered 413 PAYLOAD_TOO_LARGE without being verified. */
     public const DEFAULT_LIMIT = 1_048_576;
-    /** The code answered with 413 for a body over the limit. */
-    public const PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE';
+
+    /** The library's PAYLOAD_TOO_LARGE (413): a body over the limit, not verified. */
+    public static function tooLarge(): Exception
+    {
+        return Library::exception(Library::load()->HOOKSIG_RESULT_PAYLOAD_TOO_LARGE);
+    }
 
     /**
      * Verifies (and claims, with a store) a delivery: the headers as [name => list of values], the raw body, the

@@ -38,14 +38,11 @@ final class Psr15Middleware implements MiddlewareInterface
 
     public function process(ServerRequestInterface $request, RequestHandlerInterface $handler): ResponseInterface
     {
-        $body = self::read($request->getBody(), $this->limit);
-        if ($body === null) {
-            return $this->fail(413, Middleware::PAYLOAD_TOO_LARGE);
-        }
         // The request line as received: REQUEST_URI when the server gave one, else PSR-7's request target.
         $target = $request->getServerParams()['REQUEST_URI'] ?? null;
         $target = \is_string($target) && $target !== '' ? $target : $request->getRequestTarget();
         try {
+            $body = self::read($request->getBody(), $this->limit) ?? throw Middleware::tooLarge();
             [$verified, $claim] = Middleware::verify(
                 $this->verifier, $this->store, $request->getHeaders(), $body, $request->getMethod(), $target, $this->retention,
             );

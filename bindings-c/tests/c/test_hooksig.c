@@ -504,6 +504,11 @@ static void test_replay(void) {
     CHECK(strcmp(hooksig_result_code(HOOKSIG_RESULT_REPLAY_STORE_UNAVAILABLE), "REPLAY_STORE_UNAVAILABLE") == 0);
     CHECK(hooksig_result_http_status(HOOKSIG_RESULT_DUPLICATE_DELIVERY) == 200);
     CHECK(hooksig_result_http_status(HOOKSIG_RESULT_REPLAY_STORE_UNAVAILABLE) == 503);
+    /* The framework adapters' two codes are the core's too. */
+    CHECK(HOOKSIG_RESULT_PAYLOAD_TOO_LARGE == 13 && HOOKSIG_RESULT_RAW_BODY_UNAVAILABLE == 14);
+    CHECK(strcmp(hooksig_result_code(HOOKSIG_RESULT_PAYLOAD_TOO_LARGE), "PAYLOAD_TOO_LARGE") == 0);
+    CHECK(hooksig_result_http_status(HOOKSIG_RESULT_PAYLOAD_TOO_LARGE) == 413);
+    CHECK(hooksig_result_http_status(HOOKSIG_RESULT_RAW_BODY_UNAVAILABLE) == 500);
     CHECK(strcmp(HOOKSIG_REPLAY_STORE_PREFIX, "hooksig:replay:") == 0 && HOOKSIG_DEFAULT_STORE_CAPACITY == 100000);
 }
 

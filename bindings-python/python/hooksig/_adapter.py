@@ -18,8 +18,6 @@ from hooksig._hooksig import DEFAULT_BODY_LIMIT as DEFAULT_BODY_LIMIT  # the cor
 from hooksig._hooksig import error
 from hooksig.replay import Claim, ClaimStore, verify_once
 
-PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
-
 T = TypeVar("T")
 
 
@@ -68,7 +66,8 @@ class Gate:
         return length is not None and length > self.limit
 
     def refuse_too_large(self) -> Refusal:
-        return Refusal(413, PAYLOAD_TOO_LARGE)
+        err = error("PAYLOAD_TOO_LARGE")  # the core's code and status (413)
+        return Refusal(err.http_status, err.code)
 
     def check(
         self, headers: Headers, body: bytes, method: str, path_and_query: str
