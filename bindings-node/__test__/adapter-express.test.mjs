@@ -4,7 +4,7 @@ import { createServer, request } from 'node:http'
 import { after, before, describe, test } from 'node:test'
 
 import express from 'express'
-import { sign } from 'hooksig'
+import { Verifier, sign } from 'hooksig'
 import { captureRawBody, webhook } from 'hooksig/express'
 
 import { LIMIT, SECRET, contract, listen, now, odd, post, recorder, requestLine, verifier } from './adapter-support.mjs'
@@ -110,6 +110,29 @@ describe('express: the body is verified as received, never as parsed', () => {
       })
       assert.equal(r.status, expected.status, r.text)
       if (expected.json) assert.deepEqual(JSON.parse(r.text), expected.json)
+    }
+  })
+
+  test('a webhook made after its request arrived behind a parser: 500 RAW_BODY_UNAVAILABLE, not a mismatch', async () => {
+    const body = odd(13)
+    const app = express()
+    app.use(express.json())
+    const verifierFor = new Verifier('github', { secrets: SECRET })
+    let late
+    app.post('/late', (req, res, next) => {
+      late ??= webhook(verifierFor, (_req, r, hook) => r.json(rec.handle(hook)))
+      late(req, res, next)
+    })
+    const server = createServer(app)
+    const url = `${await listen(server)}/late`
+    try {
+      const r = await post(url, sign('github', SECRET, body, { id: 'late-1' }), body)
+      assert.equal(r.status, 500)
+      assert.deepEqual(r.json, { error: 'RAW_BODY_UNAVAILABLE' })
+      const again = await post(url, sign('github', SECRET, body, { id: 'late-2' }), body)
+      assert.equal(again.status, 200, again.text)
+    } finally {
+      server.close()
     }
   })
 
