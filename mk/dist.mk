@@ -91,9 +91,7 @@ dist-node:
 	$(MAKE) --no-print-directory node-build
 	rm -rf $(DIST)/node $(DIST_STAGE)/node && mkdir -p $(DIST)/node $(DIST_STAGE)/node/artifacts
 	# What `npm pack` takes from bindings-node (package.json "files": the adapters, replay, edge/…) but the addon.
-	cd bindings-node && npm pack --dry-run --json --silent | node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", \
-		() => console.log(JSON.parse(s)[0].files.map((f) => f.path).filter((p) => !p.endsWith(".node")).join("\n"))' \
-		| xargs cp --parents -t ../$(DIST_STAGE)/node/
+	cd bindings-node && node ../mk/dist/npm-files.cjs | xargs cp --parents -t ../$(DIST_STAGE)/node/
 	cp -r bindings-node/npm $(DIST_STAGE)/node/
 	cp -L LICENSE-MIT LICENSE-APACHE $(DIST_STAGE)/node/
 	cp bindings-node/hooksig.linux-x64-gnu.node $(DIST_STAGE)/node/artifacts/
