@@ -94,6 +94,7 @@ dist-node:
 	cd bindings-node && node ../mk/dist/npm-files.cjs | xargs cp --parents -t ../$(DIST_STAGE)/node/
 	cp -r bindings-node/npm $(DIST_STAGE)/node/
 	cp -L LICENSE-MIT LICENSE-APACHE $(DIST_STAGE)/node/
+	cp -L LICENSE-MIT LICENSE-APACHE $(DIST_STAGE)/node/npm/linux-x64-gnu/
 	cp bindings-node/hooksig.linux-x64-gnu.node $(DIST_STAGE)/node/artifacts/
 	echo '{"binaryName": "hooksig", "targets": ["x86_64-unknown-linux-gnu"]}' > $(DIST_STAGE)/node/napi-built-here.json
 	cd $(DIST_STAGE)/node && $(abspath bindings-node/node_modules/.bin/napi) artifacts \

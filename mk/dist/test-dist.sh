@@ -108,7 +108,7 @@ else:
 sys.exit(0 if all(found.get(name) == text for name, text in want.items()) else 1)
 PY
 }
-for artifact in "$DIST"/crates/*.crate "$DIST"/python/* "$DIST/node/hooksig-$V.tgz" "$DIST"/php/*.zip "$DIST"/c/*.tar.gz; do
+for artifact in "$DIST"/crates/*.crate "$DIST"/python/* "$DIST"/node/*.tgz "$DIST"/php/*.zip "$DIST"/c/*.tar.gz; do
   check "$(basename "$artifact") carries LICENSE-MIT and LICENSE-APACHE" has_licences "$artifact"
 done
 
