@@ -77,7 +77,8 @@ checked for every profile (a bad one is INVALID_ARGUMENT), MACed by unknownpay-s
 absent = INVALID_ARGUMENT) and ignored by every other profile;
 expect = "OK" or an error code; matched_secret (on OK, when determined) = index into secrets of the
 first secret that matched; expect_replay_key (on OK) = the replay key, lowercase hex of
-SHA-256("hooksig/replay-key/v1" NUL canonical-scheme-name NUL HMAC(first secret's key, MACed bytes)),
+SHA-256(P || HMAC(first secret's key, MACed bytes)), P = "hooksig/replay-key/v2" NUL canonical-scheme-name NUL
+zero-padded to a multiple of 64 bytes,
 the same for every spelling of one signed delivery; expect_id_signed (on OK) = whether the MAC covers the id; expect_id (optional, on OK) = the delivery/event id header's value
 (trimmed) or null; expect_timestamp (optional, on OK) = the integer timestamp or null;
 note (optional) = prose. A harness checks matched_secret, expect_id and expect_timestamp only when present.
@@ -507,9 +508,12 @@ def verify(case: dict) -> tuple:
 
 
 def replay_key(scheme: str, first_secret_tag: bytes) -> str:
-    """SHA-256("hooksig/replay-key/v1" NUL scheme-name NUL HMAC(first secret, signed message)), hex."""
+    """SHA-256(P || HMAC(first secret, signed message)), hex; P = "hooksig/replay-key/v2" NUL scheme-name NUL
+    zero-padded to a multiple of 64 bytes (SHA-256's block: a verifier hashes it once)."""
     name = "custom" if scheme.startswith("custom") else "standard-webhooks" if scheme == "svix" else scheme
-    return hashlib.sha256(b"hooksig/replay-key/v1\0" + name.encode() + b"\0" + first_secret_tag).hexdigest()
+    prefix = b"hooksig/replay-key/v2\0" + name.encode() + b"\0"
+    prefix += bytes(-len(prefix) % 64)
+    return hashlib.sha256(prefix + first_secret_tag).hexdigest()
 
 
 def _verify(case: dict):

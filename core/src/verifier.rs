@@ -7,7 +7,7 @@ use crate::headers::{self, Slot};
 use crate::mac::{MacKey, TAG_LEN};
 use crate::parse::{self, Candidates};
 use crate::profile::Profile;
-use crate::replay::ReplayKey;
+use crate::replay::{ReplayKey, ReplayPrefix};
 use crate::request::RequestLine;
 use crate::scheme::{self, BodyBytes, Layout, Message, Signed, Syntax};
 
@@ -195,6 +195,7 @@ pub struct Verifier {
     profile: Profile,
     keys: [Option<MacKey>; MAX_SECRETS],
     tolerance: Tolerance,
+    replay_prefix: ReplayPrefix,
 }
 
 impl fmt::Debug for Verifier {
@@ -229,7 +230,8 @@ impl Verifier {
         for (slot, secret) in keys.iter_mut().zip(secrets) {
             *slot = Some(scheme::derive_key(&profile, secret.as_ref())?);
         }
-        Ok(Verifier { profile, keys, tolerance: Tolerance::DEFAULT })
+        let replay_prefix = ReplayPrefix::new(profile.name());
+        Ok(Verifier { profile, keys, tolerance: Tolerance::DEFAULT, replay_prefix })
     }
 
     /// Sets the timestamp window (ignored by schemes without timestamps).
@@ -415,7 +417,7 @@ impl Verifier {
             timestamp,
             id,
             id_signed: layout.signed == Signed::IdDotTimestampDotBody,
-            replay_key: ReplayKey::derive(scheme, &first_tag),
+            replay_key: ReplayKey::derive(&self.replay_prefix, &first_tag),
         })
     }
 
