@@ -136,6 +136,27 @@ describe('express: the body is verified as received, never as parsed', () => {
     }
   })
 
+  test('a chunked body, sent in pieces, behind express.json(): the tap keeps every piece in order', async () => {
+    const body = Buffer.from(JSON.stringify({ id: 'evt_chunked', pad: 'x'.repeat(3000) }))
+    const headers = sign('stripe', SECRET, body, { timestamp: now() })
+    const r = await new Promise((resolve, reject) => {
+      const req = request(withTap.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+        let text = ''
+        res.setEncoding('utf8').on('data', (c) => (text += c)).on('end', () => resolve({ status: res.statusCode, text }))
+      })
+      req.on('error', reject)
+      let at = 0
+      const next = () => {
+        if (at >= body.length) return req.end()
+        req.write(body.subarray(at, (at += 701)))
+        setTimeout(next, 2)
+      }
+      next()
+    })
+    assert.equal(r.status, 200, r.text)
+    assert.equal(JSON.parse(r.text).bytes, body.toString('hex'))
+  })
+
   test('keepRawBody must be a boolean', () => {
     assert.throws(() => webhook(verifier(), () => {}, { keepRawBody: 'yes' }), { code: 'INVALID_ARGUMENT' })
   })
