@@ -13,7 +13,8 @@
 # The one version is [workspace.package] version in Cargo.toml; mk/dist/check-version.sh
 # fails when any other file that carries it disagrees. `make set-version VERSION=x.y.z`
 # changes all of them. The tools are pinned in mk/dist/ (requirements.txt, package.json +
-# package-lock.json) and installed under target/dist-tools/; apt-get brings composer,
+# package-lock.json) and installed under target/dist-tools/ (cargo-zigbuild, pinned below, by
+# cargo install); apt-get brings composer,
 # cmake, pkg-config, php and zip. A missing tool fails the target: nothing is skipped.
 
 DIST := dist
@@ -28,7 +29,7 @@ TEST_TARGETS += test-dist
 CLEAN_TARGETS += clean-dist
 
 .PHONY: dist dist-deps dist-apt dist-check-version dist-crates dist-python dist-node dist-php dist-c \
-	test-dist set-version clean-dist
+	test-dist set-version clean-dist dist-lib
 
 dist: dist-check-version dist-crates dist-python dist-node dist-php dist-c ## Release artifacts of every language into dist/ (see mk/dist.mk)
 	@cd $(DIST) && find . -type f | sort
@@ -105,11 +106,22 @@ dist-node:
 	cd $(DIST_STAGE)/node/npm/linux-x64-gnu && npm pack --silent --pack-destination $(abspath $(DIST))/node >/dev/null
 	cd $(DIST_STAGE)/node && npm pack --silent --pack-destination $(abspath $(DIST))/node >/dev/null
 
+# ---- The shared library the PHP package and the C tarball carry: linked against glibc
+# 2.17 by zig (cargo-zigbuild, pinned; zig from the ziglang wheel of the tools venv), as the
+# wheel is, so that it loads on older distributions than this one (test-dist checks).
+DIST_LIB_TARGET := x86_64-unknown-linux-gnu
+DIST_LIB_DIR := target/$(DIST_LIB_TARGET)/release
+CARGO_ZIGBUILD_VERSION := 0.24.1
+dist-lib: $(DIST_VENV)/.installed
+	$(CARGO) install --quiet --locked cargo-zigbuild@$(CARGO_ZIGBUILD_VERSION)
+	PATH="$(abspath $(DIST_VENV))/bin:$$PATH" $(CARGO) zigbuild --release --locked -p hooksig-ffi \
+		--target $(DIST_LIB_TARGET).2.17
+
 # ---- PHP: the Composer package, with the prebuilt library for linux x86_64 (glibc) -----
-dist-php: lib-c
+dist-php: dist-lib
 	rm -rf $(DIST)/php $(DIST_STAGE)/php && mkdir -p $(DIST)/php $(DIST_STAGE)/php/lib/linux-x86_64-gnu $(DIST_STAGE)/php/include
 	cd bindings-c/php && cp -r src examples autoload.php preload.php README.md ../../$(DIST_STAGE)/php/
-	cp target/release/libhooksig_ffi.so $(DIST_STAGE)/php/lib/linux-x86_64-gnu/libhooksig.so
+	cp $(DIST_LIB_DIR)/libhooksig_ffi.so $(DIST_STAGE)/php/lib/linux-x86_64-gnu/libhooksig.so
 	cp bindings-c/include/hooksig_php.h $(DIST_STAGE)/php/include/
 	cp -L LICENSE-MIT LICENSE-APACHE $(DIST_STAGE)/php/
 	$(PYTHON) -c 'import json,sys; d=json.load(open("bindings-c/php/composer.json")); d["version"]=sys.argv[1]; \
@@ -117,9 +129,10 @@ dist-php: lib-c
 	cd $(DIST_STAGE)/php && zip -qr ../../../$(DIST)/php/hooksig-hooksig-$(DIST_VERSION).zip .
 
 # ---- C: the `make install` tree (relocatable .pc and CMake files), as a tarball ---------
-dist-c: lib-c
+dist-c: dist-lib
 	rm -rf $(DIST)/c $(DIST_STAGE)/c && mkdir -p $(DIST)/c
-	$(MAKE) --no-print-directory install PREFIX=/hooksig-$(DIST_VERSION) DESTDIR=$(abspath $(DIST_STAGE))/c
+	$(MAKE) --no-print-directory install PREFIX=/hooksig-$(DIST_VERSION) DESTDIR=$(abspath $(DIST_STAGE))/c \
+		FFI_LIB_DIR=$(DIST_LIB_DIR)
 	tar -C $(DIST_STAGE)/c -czf $(DIST)/c/hooksig-$(DIST_VERSION)-linux-x86_64-gnu.tar.gz hooksig-$(DIST_VERSION)
 
 # ---- the one version ------------------------------------------------------------------

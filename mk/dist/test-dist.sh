@@ -112,6 +112,21 @@ for artifact in "$DIST"/crates/*.crate "$DIST"/python/* "$DIST"/node/*.tgz "$DIS
   check "$(basename "$artifact") carries LICENSE-MIT and LICENSE-APACHE" has_licences "$artifact"
 done
 
+# ---- glibc ----------------------------------------------------------------------------
+section "glibc: the shared libraries of the PHP package and the C tarball need 2.17 at most, as the wheel"
+old_enough() { # library: its newest GLIBC_ symbol version is 2.17 or older
+  local newest
+  newest=$(objdump -T "$1" | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/^GLIBC_//' | sort -V | tail -1)
+  [ -n "$newest" ] && [ "$(printf '%s\n2.17\n' "$newest" | sort -V | tail -1)" = 2.17 ] \
+    || { echo "$1 needs glibc $newest" >&2; return 1; }
+}
+mkdir -p "$WORK/glibc/php" "$WORK/glibc/c"
+unzip -q -o "$DIST/php/hooksig-hooksig-$V.zip" 'lib/*' -d "$WORK/glibc/php"
+tar -C "$WORK/glibc/c" -xzf "$DIST/c/hooksig-$V-linux-x86_64-gnu.tar.gz"
+check "the Composer package's lib/linux-x86_64-gnu/libhooksig.so needs glibc 2.17 at most" \
+  old_enough "$WORK/glibc/php/lib/linux-x86_64-gnu/libhooksig.so"
+check "the C tarball's lib/libhooksig.so.$V needs glibc 2.17 at most" old_enough "$WORK/glibc/c/hooksig-$V/lib/libhooksig.so.$V"
+
 # ---- Python ---------------------------------------------------------------------------
 section "Python: pypiserver, pip install hooksig into a fresh venv"
 mkdir -p "$WORK/pypi"
@@ -156,6 +171,9 @@ python3 -m venv venv
 # Without LTO and with parallel codegen: this checks that the sdist builds and works, the
 # wheel that is published is the one above.
 SDIST_START=$SECONDS
+# A target directory of its own, emptied first: the sdist's files carry the archive's mtimes, so
+# cargo would take an earlier run's build of older sources for fresh.
+rm -rf "$ROOT/target/dist-sdist"
 check "pip install --no-binary hooksig (the sdist, built with a toolchain)" env -u PIP_FIND_LINKS \
   CARGO_TARGET_DIR="$ROOT/target/dist-sdist" CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
   venv/bin/pip install --quiet --disable-pip-version-check --no-cache-dir --no-binary hooksig --index-url "$INDEX" "hooksig==$V"
