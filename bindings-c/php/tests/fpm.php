@@ -127,9 +127,14 @@ stop_fpm($process, $dir);
 // 2. The control: the same master without opcache.preload cannot use FFI, so the endpoint fails.
 [$process, $socket, $dir] = start_fpm($fpm, ['ffi.enable=preload', 'opcache.enable=1'], $root, $env);
 [$status] = fastcgi_post($cgiFcgi, $socket, $endpoint, $signed, $body);
-$log = (string) @file_get_contents("$dir/fpm.log");
+// The master copies a worker's stderr into its log on its own time: wait for it (at most 5 s).
+$log = '';
+for ($i = 0; $i < 100 && !str_contains($log, 'FFI API is restricted'); $i++) {
+    $log = (string) @file_get_contents("$dir/fpm.log");
+    str_contains($log, 'FFI API is restricted') || usleep(50_000);
+}
 check($status === '500' && str_contains($log, 'FFI API is restricted'),
-    "php-fpm without opcache.preload: expected 500 for restricted FFI, got $status");
+    "php-fpm without opcache.preload: expected 500 for restricted FFI, got $status; log: " . substr($log, -300));
 stop_fpm($process, $dir);
 
 summary();
