@@ -77,23 +77,24 @@ function signed(req) {
  * The raw body: bytes kept by `captureRawBody`, a Buffer left by `express.raw()`,
  * bytes the tap kept while a parser in front read the stream, or the stream
  * read here up to `limit`. A stream consumed with none of these:
- * RAW_BODY_UNAVAILABLE (never re-serialised JSON); null if it is consumed and
- * the tap saw none of the verifier's headers (the core then names the missing one).
+ * RAW_BODY_UNAVAILABLE (never re-serialised JSON), unless the request has
+ * none of the verifier's headers: then no body can verify, and the core names
+ * the missing header.
  * @param {Req} req
  * @param {number} limit
  * @param {boolean} keep whether the tap covers this webhook's verifier
- * @returns {Promise<Buffer | null>}
+ * @param {boolean} unsigned whether the request has none of the verifier's headers
+ * @returns {Promise<Buffer>}
  */
-function rawBody(req, limit, keep) {
+function rawBody(req, limit, keep, unsigned) {
   const kept = /** @type {any} */ (req)[RAW]
   const tap = keep ? req[TAP] : undefined
   const consumed = req._body === true || req.readableDidRead || req.readableEnded
   let raw = Buffer.isBuffer(kept) ? kept : req._body === true && Buffer.isBuffer(req.body) ? req.body : null
-  if (!raw && consumed && keep && tap === null) return Promise.resolve(null)
   if (!raw && consumed && tap?.state === 'over') return Promise.reject(tooLarge())
   if (!raw && consumed && tap?.state === 'ended') raw = Buffer.concat(tap.chunks, tap.size)
   if (raw) return raw.length > limit ? Promise.reject(tooLarge()) : Promise.resolve(raw)
-  if (consumed) return Promise.reject(rawBodyUnavailable())
+  if (consumed) return unsigned ? Promise.resolve(Buffer.alloc(0)) : Promise.reject(rawBodyUnavailable())
   // Read here: the tap's copy is not needed.
   if (req[TAP]) Object.assign(req[TAP], { chunks: [], state: 'dropped' })
   const declared = Number(req.headers['content-length'])
@@ -155,15 +156,10 @@ function webhook(verifier, handler, options) {
     let hook
     try {
       const headers = wantedHeaders(verifier, req.rawHeaders)
-      const raw = await rawBody(req, cfg.limit, keep)
-      // The tap saw none of the headers: none of this verifier's may be here (else the bytes are
-      // gone: the webhook was made after the request arrived), and the core names the missing one.
-      if (raw === null && Object.keys(headers).length > 0) throw rawBodyUnavailable()
-      const body = raw ?? Buffer.alloc(0)
+      const body = await rawBody(req, cfg.limit, keep, Object.keys(headers).length === 0)
       // The request line as received: Express' originalUrl, node:http's url.
       const pathAndQuery = /** @type {any} */ (req).originalUrl ?? req.url ?? '/'
       const { verified, claim } = await check(cfg, headers, body, req.method ?? '', pathAndQuery)
-      if (raw === null) throw rawBodyUnavailable() // unreachable without a signature header; fail closed
       hook = { verified, body, claim }
     } catch (error) {
       const refused = rejection(error)
